@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ECommerce.Grpc.Benchmarks;
+
+/// <summary>
+/// The host both .NET servers share, so our gRPC server and the bare-Kestrel ceiling differ
+/// only in what runs inside a request.
+/// </summary>
+public static class BenchHost
+{
+    public static WebApplicationBuilder CreateBuilder(CommandLine options)
+    {
+        var port = options.Integer("port");
+        var builder = WebApplication.CreateBuilder();
+        // Per-request console logging would cost more than the request; warnings still show.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        return builder;
+    }
+
+    public static async Task<int> RunAsync(WebApplication app, string name)
+    {
+        await app.StartAsync();
+        Console.WriteLine($"{name}: listening on {string.Join(", ", app.Urls)}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using ECommerce.Grpc.Benchmarks.Contract;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace ECommerce.Grpc.Benchmarks;
+
+/// <summary>
+/// <c>client --target URL [--concurrency 64] [--seconds 10] [--warmup-seconds 2] [--max-calls N]</c>:
+/// our client's calls/second against a server, with a fixed number of calls in flight on one
+/// channel. Stops at whichever comes first, the time or the call count.
+/// </summary>
+public static class ClientCommand
+{
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        var target = options.Text("target");
+        var concurrency = options.Integer("concurrency", 64);
+        var measured = TimeSpan.FromSeconds(options.Integer("seconds", 10));
+        var warmup = TimeSpan.FromSeconds(options.Integer("warmup-seconds", 2));
+        var maxCalls = options.Integer("max-calls", 20_000_000);
+
+        using var channel = GrpcChannel.ForAddress(target);
+        var client = new ProductBench.ProductBenchClient(channel);
+        await RunAsync(client, concurrency, warmup, maxCalls);
+        var run = await RunAsync(client, concurrency, measured, maxCalls);
+
+        var latencies = run.Latencies;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"client: calls={latencies.Length} errors={run.Errors} seconds={run.Elapsed.TotalSeconds:F2} " +
+            $"calls_per_second={latencies.Length / run.Elapsed.TotalSeconds:F0} " +
+            $"p50_ms={Percentile(latencies, 0.50):F3} p99_ms={Percentile(latencies, 0.99):F3}"));
+        return run.Errors == 0 && latencies.Length > 0 ? 0 : 1;
+    }
+
+    private sealed record Run(double[] Latencies, int Errors, TimeSpan Elapsed);
+
+    private static async Task<Run> RunAsync(ProductBench.ProductBenchClient client, int concurrency, TimeSpan duration, int maxCalls)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var issued = 0;
+        var errors = 0;
+
+        async Task<List<double>> Worker()
+        {
+            var latencies = new List<double>(capacity: 1 << 16);
+            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Increment(ref issued) <= maxCalls)
+            {
+                var callStarted = Stopwatch.GetTimestamp();
+                try
+                {
+                    await client.GetProductAsync(Fixtures.Request);
+                    latencies.Add(Stopwatch.GetElapsedTime(callStarted).TotalMilliseconds);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+            return latencies;
+        }
+
+        var perWorker = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker)));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var all = perWorker.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return new Run(all, errors, elapsed);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values, the definition eng/bench-grpc.sh uses for h2load's log.</summary>
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+}
