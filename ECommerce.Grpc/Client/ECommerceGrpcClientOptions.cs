@@ -1,0 +1,30 @@
+namespace ECommerce.Grpc;
+
+/// <summary>How the channel to one logical service is built. Configured per service name.</summary>
+public sealed class ECommerceGrpcClientOptions
+{
+    /// <summary>
+    /// The endpoint under <c>services:&lt;service&gt;:</c> to read addresses from. When unset, the first of
+    /// "grpc", "https" and "http" that has any address is used (Aspire names endpoints after their scheme).
+    /// </summary>
+    public string? EndpointName { get; set; }
+
+    /// <summary>
+    /// Methods that may run twice without harm, retried when they fail with UNAVAILABLE. Each entry is
+    /// "package.Service/Method", or "package.Service" for every method of that service.
+    /// Methods not listed are never retried: a repeated write could, for example, charge a card twice.
+    /// </summary>
+    public ISet<string> RetrySafeMethods { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Attempts in total, the first included, for a retry-safe method (grpc-dotnet caps it at 5).</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>How long a connection may sit idle before the ping that checks it is still alive.</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for a ping's answer before the connection is considered dead.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an unused connection is kept before it is closed.</summary>
+    public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ECommerce.Grpc;
+
+/// <summary>
+/// Holds one channel per logical service, shared by every client of that service. A channel owns its
+/// HTTP/2 connections, so creating one per call or per client would re-open connections all the time.
+/// </summary>
+public sealed class GrpcChannelFactory : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
+    private readonly IConfiguration _configuration;
+    private readonly IOptionsMonitor<ECommerceGrpcClientOptions> _options;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public GrpcChannelFactory(IConfiguration configuration, IOptionsMonitor<ECommerceGrpcClientOptions> options, ILoggerFactory loggerFactory)
+    {
+        _configuration = configuration;
+        _options = options;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>The channel to <paramref name="serviceName"/>, created on first use.</summary>
+    public GrpcChannel GetChannel(string serviceName) =>
+        _channels.GetOrAdd(serviceName, name => new Lazy<GrpcChannel>(() => CreateChannel(name))).Value;
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values.Where(channel => channel.IsValueCreated))
+        {
+            channel.Value.Dispose();
+        }
+    }
+
+    private GrpcChannel CreateChannel(string serviceName)
+    {
+        var options = _options.Get(serviceName);
+        var addresses = ServiceAddresses.Resolve(_configuration, serviceName, options.EndpointName);
+        var channelOptions = new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                KeepAlivePingDelay = options.KeepAlivePingDelay,
+                KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+                PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
+            },
+            ServiceConfig = CreateServiceConfig(options),
+            LoggerFactory = _loggerFactory,
+            MaxReceiveMessageSize = GrpcServerExtensions.MaxReceiveMessageSize,
+        };
+
+        if (addresses.Count == 1)
+        {
+            return GrpcChannel.ForAddress(addresses[0], channelOptions);
+        }
+
+        // Several addresses: grpc-dotnet's static resolver hands them all to the round_robin balancer,
+        // which keeps a connection to each and spreads calls over the ones that are up.
+        var schemes = addresses.Select(address => address.Scheme).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (schemes.Count != 1)
+        {
+            throw new InvalidOperationException($"The addresses of gRPC service '{serviceName}' mix schemes ({string.Join(", ", schemes)}).");
+        }
+
+        var balancerAddresses = addresses.Select(address => new BalancerAddress(address.Host, address.Port)).ToList();
+        channelOptions.Credentials = schemes[0] == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+        channelOptions.ServiceProvider = new ServiceCollection()
+            .AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => balancerAddresses))
+            .BuildServiceProvider();
+        return GrpcChannel.ForAddress($"static:///{serviceName}", channelOptions);
+    }
+
+    private static ServiceConfig CreateServiceConfig(ECommerceGrpcClientOptions options)
+    {
+        var serviceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        if (options.RetrySafeMethods.Count == 0)
+        {
+            return serviceConfig;
+        }
+
+        var retry = new MethodConfig
+        {
+            RetryPolicy = new RetryPolicy
+            {
+                MaxAttempts = options.MaxAttempts,
+                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                MaxBackoff = TimeSpan.FromSeconds(2),
+                BackoffMultiplier = 2,
+                RetryableStatusCodes = { StatusCode.Unavailable },
+            },
+        };
+        foreach (var method in options.RetrySafeMethods)
+        {
+            retry.Names.Add(ParseMethodName(method));
+        }
+
+        serviceConfig.MethodConfigs.Add(retry);
+        return serviceConfig;
+    }
+
+    private static MethodName ParseMethodName(string method)
+    {
+        var parts = method.Trim('/').Split('/');
+        return parts switch
+        {
+            [var service] => new MethodName { Service = service },
+            [var service, var name] => new MethodName { Service = service, Method = name },
+            _ => throw new ArgumentException($"'{method}' is not \"package.Service/Method\" or \"package.Service\".", nameof(method)),
+        };
+    }
+}

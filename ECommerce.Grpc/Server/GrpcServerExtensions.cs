@@ -1,0 +1,73 @@
+using System.IO.Compression;
+using Grpc.AspNetCore.HealthChecks;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ECommerce.Grpc;
+
+/// <summary>The server half of the conventions: one call to register, one call to map.</summary>
+public static class GrpcServerExtensions
+{
+    /// <summary>Largest request message a service accepts; bigger ones fail with RESOURCE_EXHAUSTED.</summary>
+    public const int MaxReceiveMessageSize = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses to clients
+    /// that accept it (gzip requests are always understood), no exception details sent to callers,
+    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection.
+    /// Each health-check tag becomes a health service name, and "" reports all checks together.
+    /// </summary>
+    /// <param name="configure">Adjusts grpc-dotnet's options after the defaults are applied.</param>
+    public static IGrpcServerBuilder AddECommerceGrpc(this IServiceCollection services, Action<GrpcServiceOptions>? configure = null)
+    {
+        services.AddMetrics();
+        services.AddSingleton<ServerCallTelemetryInterceptor>();
+        var builder = services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            options.ResponseCompressionAlgorithm = "gzip";
+            options.ResponseCompressionLevel = CompressionLevel.Fastest;
+            options.EnableDetailedErrors = false;
+            options.Interceptors.Add<ServerCallTelemetryInterceptor>();
+            configure?.Invoke(options);
+        });
+
+        services.AddGrpcReflection();
+        services.AddHealthChecks();
+        services.AddGrpcHealthChecks();
+        services.AddOptions<GrpcHealthChecksOptions>()
+            .Configure<IOptions<HealthCheckServiceOptions>>((grpcHealth, healthChecks) =>
+                MapHealthServicesByTag(grpcHealth, healthChecks.Value));
+        // Watch streams are fed by the health-check publisher; its defaults (first run after 5 s,
+        // then every 30 s) would make a watcher learn about an outage half a minute late.
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = TimeSpan.FromSeconds(5);
+        });
+        return builder;
+    }
+
+    /// <summary>Maps grpc.health.v1.Health and server reflection (grpc.reflection.v1 and v1alpha).</summary>
+    public static IEndpointRouteBuilder MapECommerceGrpcDefaults(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+
+    private static void MapHealthServicesByTag(GrpcHealthChecksOptions grpcHealth, HealthCheckServiceOptions healthChecks)
+    {
+        grpcHealth.Services.Clear();
+        grpcHealth.Services.Map(string.Empty, _ => true);
+        var tags = healthChecks.Registrations.SelectMany(registration => registration.Tags).Distinct(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            grpcHealth.Services.Map(tag, check => check.Tags.Contains(tag));
+        }
+    }
+}
