@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(ECommerce.Grpc.Tests.Hosting.SharedInteropServer))]

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ECommerce.Grpc.Tests.Hosting;
+
+/// <summary>
+/// The Interop service on real Kestrel: 127.0.0.1, a free port, cleartext HTTP/2, wired exactly as a
+/// shop service is (AddECommerceGrpc + MapECommerceGrpcDefaults).
+/// </summary>
+public sealed class InteropServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InteropServer(WebApplication app, CapturedLogs logs)
+    {
+        _app = app;
+        Logs = logs;
+        Address = app.Services.GetRequiredService<IServer>().GetGrpcAddress();
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public InteropServerState State => _app.Services.GetRequiredService<InteropServerState>();
+
+    public CapturedLogs Logs { get; }
+
+    public static async Task<InteropServer> StartAsync(string name = "csharp", Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddSingleton(new InteropServerState(name));
+        builder.Services.AddECommerceGrpc();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapGrpcService<InteropService>();
+        app.MapECommerceGrpcDefaults();
+        await app.StartAsync();
+        return new InteropServer(app, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The one server most tests share, started once for the whole test assembly.</summary>
+public sealed class SharedInteropServer : IAsyncLifetime
+{
+    private InteropServer? _server;
+
+    public InteropServer Server => _server ?? throw new InvalidOperationException("The shared server has not started.");
+
+    public async ValueTask InitializeAsync() => _server = await InteropServer.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using ECommerce.Grpc.Tests.Hosting;
+using ECommerce.Grpc.Tests.Protos;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace ECommerce.Grpc.Tests;
+
+/// <summary>What AddECommerceGrpc gives every service, seen through our own client.</summary>
+public sealed class ServerDefaultsTests(SharedInteropServer shared) : IDisposable
+{
+    private readonly InteropClients _clients = InteropClients.For(shared.Server.Address);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task InvalidArgument_CarriesFieldViolationsInStatusDetails()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _clients.Client.FailAsync(new FailRequest { Field = "sku", Description = "must not be empty" }, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        var violation = Assert.Single(badRequest.FieldViolations);
+        Assert.Equal("sku", violation.Field);
+        Assert.Equal("must not be empty", violation.Description);
+    }
+
+    [Fact]
+    public async Task UnhandledException_BecomesUnknownWithoutInternals_AndIsLogged()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _clients.Client.CrashAsync(new EchoRequest(), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.DoesNotContain("hunter2", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Trailers.ToString(), StringComparison.Ordinal);
+        Assert.Contains(shared.Server.Logs.Entries, entry =>
+            entry.Level == LogLevel.Error && entry.Exception?.Message == InteropService.CrashSecret
+            && entry.Message.Contains("ecommerce.testing.v1.Interop/Crash", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MessageOverFourMebibytes_IsRejectedWithResourceExhausted()
+    {
+        var oversized = new EchoRequest { Payload = ByteString.CopyFrom(new byte[GrpcServerExtensions.MaxReceiveMessageSize + 1]) };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.UnaryAsync(oversized, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task MessageJustUnderTheLimit_IsServed()
+    {
+        var large = new EchoRequest { Payload = ByteString.CopyFrom(new byte[GrpcServerExtensions.MaxReceiveMessageSize - 64]) };
+
+        var reply = await _clients.Client.UnaryAsync(large, cancellationToken: Ct);
+
+        Assert.Equal(large.Payload.Length, reply.Payload.Length);
+    }
+
+    [Fact]
+    public async Task GzipRequest_IsDecompressedByTheServer()
+    {
+        var payload = ByteString.CopyFrom(Enumerable.Repeat((byte)'a', 64 * 1024).ToArray());
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        var reply = await _clients.Client.UnaryAsync(new EchoRequest { Payload = payload }, headers, cancellationToken: Ct);
+
+        Assert.Equal("gzip", reply.RequestEncoding);
+        Assert.Equal(payload, reply.Payload);
+    }
+
+    [Fact]
+    public async Task EveryCallKind_Works()
+    {
+        var unary = await _clients.Client.UnaryAsync(new EchoRequest { Message = "hello" }, cancellationToken: Ct);
+        Assert.Equal("hello", unary.Message);
+
+        using var serverStream = _clients.Client.ServerStream(new StreamRequest { Message = "m", Count = 3 }, cancellationToken: Ct);
+        var streamed = await serverStream.ResponseStream.ReadAllAsync(Ct).Select(reply => reply.Message).ToListAsync(Ct);
+        Assert.Equal(["m0", "m1", "m2"], streamed);
+
+        using var clientStream = _clients.Client.ClientStream(cancellationToken: Ct);
+        foreach (var message in new[] { "a", "b", "c" })
+        {
+            await clientStream.RequestStream.WriteAsync(new EchoRequest { Message = message }, Ct);
+        }
+
+        await clientStream.RequestStream.CompleteAsync();
+        var collected = await clientStream;
+        Assert.Equal(("a,b,c", 3), (collected.Message, collected.Count));
+
+        using var bidi = _clients.Client.Bidi(cancellationToken: Ct);
+        var echoed = new List<string>();
+        foreach (var message in new[] { "x", "y" })
+        {
+            await bidi.RequestStream.WriteAsync(new EchoRequest { Message = message }, Ct);
+            Assert.True(await bidi.ResponseStream.MoveNext(Ct));
+            echoed.Add(bidi.ResponseStream.Current.Message);
+        }
+
+        await bidi.RequestStream.CompleteAsync();
+        Assert.False(await bidi.ResponseStream.MoveNext(Ct));
+        Assert.Equal(["x", "y"], echoed);
+    }
+
+    public void Dispose() => _clients.Dispose();
+}
