@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace ECommerce.LocalInfrastructure.Processes;
+
+/// <summary>
+/// A server process that cannot outlive the process that started it, with its output in a log file.
+/// </summary>
+/// <remarks>
+/// Children are started through util-linux <c>setpriv --pdeathsig</c>, so the kernel signals them
+/// when their parent dies — even when the parent is killed with SIGKILL and runs no cleanup.
+/// The kernel ties that signal to the parent *thread*, and .NET forks from the calling thread,
+/// which may be a thread-pool thread that later retires; so every child is forked from one
+/// dedicated thread that lives as long as the process.
+/// </remarks>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    public const int SigInt = 2;
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+
+    private static readonly BlockingCollection<Action> SpawnQueue = StartSpawnThread();
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChildProcess(string resource, Process process, StreamWriter log, string logFile)
+    {
+        Resource = resource;
+        _process = process;
+        _log = log;
+        LogFile = logFile;
+    }
+
+    public string Resource { get; }
+    public string LogFile { get; }
+    public int Id => _process.Id;
+    public bool HasExited => _exited.Task.IsCompleted;
+    public Task Exited => _exited.Task;
+
+    /// <param name="resource">Name used in error messages, e.g. "PostgreSQL".</param>
+    /// <param name="deathSignal">What the child receives if this process dies first (its graceful-stop signal).</param>
+    /// <param name="runAsUser">Drop to this user first (PostgreSQL refuses to run as root).</param>
+    public static async Task<ChildProcess> StartAsync(string resource, string fileName, IEnumerable<string> arguments,
+        string logFile, int deathSignal = SigTerm, string? runAsUser = null)
+    {
+        var startInfo = new ProcessStartInfo(SetprivPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add($"--pdeathsig={SignalName(deathSignal)}");
+        if (runAsUser is not null)
+        {
+            foreach (var argument in new[] { $"--reuid={runAsUser}", $"--regid={runAsUser}", "--init-groups" })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+        }
+        startInfo.ArgumentList.Add("--");
+        startInfo.ArgumentList.Add(fileName);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var started = new TaskCompletionSource<ChildProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SpawnQueue.Add(() =>
+        {
+            try
+            {
+                var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+                var child = new ChildProcess(resource, process, log, logFile);
+                process.OutputDataReceived += (_, e) => child.WriteLog(e.Data);
+                process.ErrorDataReceived += (_, e) => child.WriteLog(e.Data);
+                process.Exited += (_, _) => child._exited.TrySetResult();
+                process.Start();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                started.SetResult(child);
+            }
+            catch (Exception e)
+            {
+                log.Dispose();
+                started.SetException(new InfrastructureException(resource, $"could not start {fileName}: {e.Message}",
+                    "run eng/setup.sh, which installs every package the project needs.", logFile, e));
+            }
+        });
+        return await started.Task;
+    }
+
+    /// <summary>Sends <paramref name="signal"/>, waits for a clean exit, and kills the process if it does not come.</summary>
+    public async Task StopAsync(int signal = SigTerm, TimeSpan? timeout = null)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+        _ = kill(Id, signal);
+        var graceful = await Task.WhenAny(Exited, Task.Delay(timeout ?? TimeSpan.FromSeconds(15))) == Exited;
+        if (!graceful)
+        {
+            _process.Kill(entireProcessTree: true);
+            await Exited;
+        }
+    }
+
+    /// <summary>The last lines the process wrote, for error messages.</summary>
+    public string LogTail(int lines = 15)
+    {
+        try
+        {
+            using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private void WriteLog(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            if (_log.BaseStream.CanWrite)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+
+    private static string SetprivPath =>
+        File.Exists("/usr/bin/setpriv") ? "/usr/bin/setpriv"
+        : throw new InfrastructureException("Process supervision", "/usr/bin/setpriv (util-linux) was not found.",
+            "run eng/setup.sh (installs util-linux).");
+
+    private static string SignalName(int signal) => signal switch
+    {
+        SigInt => "INT",
+        SigKill => "KILL",
+        SigTerm => "TERM",
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "only INT, KILL and TERM are used"),
+    };
+
+    private static BlockingCollection<Action> StartSpawnThread()
+    {
+        var queue = new BlockingCollection<Action>();
+        var thread = new Thread(() =>
+        {
+            foreach (var spawn in queue.GetConsumingEnumerable())
+            {
+                spawn();
+            }
+        })
+        { IsBackground = true, Name = "child-process-spawner" };
+        thread.Start();
+        return queue;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
