@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ECommerce.Grpc.Transcoding.Bindings;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace ECommerce.Grpc.Transcoding.Gateway;
+
+/// <summary>
+/// Builds a binding's gRPC request message from a REST request, in the order Microsoft's transcoding uses:
+/// the JSON body first, then path variables (which win), then query parameters for the fields neither set.
+/// </summary>
+internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser parser)
+{
+    // Deep enough for real payloads, shallow enough that a hostile body cannot make parsing expensive.
+    private const int MaxBodyDepth = 64;
+
+    private readonly HashSet<string> _pathFieldNames = binding.PathFields.Select(field => field.ProtoName).ToHashSet();
+
+    public async Task<IMessage> BuildAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var message = binding.HasBody
+            ? ParseBody(await ReadJsonBodyAsync(request, cancellationToken))
+            : binding.Method.InputType.Parser.ParseFrom(ByteString.Empty);
+
+        for (var index = 0; index < binding.PathFields.Count; index++)
+        {
+            var value = binding.Path.VariableValue(binding.Path.Variables[index], request.RouteValues);
+            FieldValueBinder.Bind(message, binding.PathFields[index], [value], parser, "Path variable");
+        }
+
+        if (!binding.BodyIsWholeRequest)
+        {
+            foreach (var (name, values) in request.Query)
+            {
+                var path = FieldPath.TryResolve(binding.Method.InputType, name);
+                // Unknown names are ignored, as Microsoft's transcoding does, so clients can add tracking parameters.
+                if (path is not null && IsQueryBindable(path))
+                {
+                    FieldValueBinder.Bind(message, path, values.Select(value => value ?? "").ToList(), parser, "Query parameter");
+                }
+            }
+        }
+        return message;
+    }
+
+    private bool IsQueryBindable(FieldPath path) =>
+        !_pathFieldNames.Any(bound => path.ProtoName == bound || path.ProtoName.StartsWith(bound + ".", StringComparison.Ordinal))
+        && path.Fields[0] != binding.BodyField;
+
+    private IMessage ParseBody(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            throw new RequestBindingException($"The request body is empty; expected JSON for {Target()}.");
+        }
+        try
+        {
+            var json = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxBodyDepth });
+            // body: "field" makes the body one field's value; wrapping it as {"field": body} lets the proto3
+            // JSON parser handle every field type (messages, repeated, maps, well-known types) the same way.
+            var request = (binding.BodyField, json) switch
+            {
+                (_, null) => throw new RequestBindingException($"The request body is JSON null; expected JSON for {Target()}."),
+                (null, JsonObject whole) => whole,
+                (null, _) => throw new RequestBindingException($"The request body must be a JSON object for {Target()}."),
+                (var field, _) => new JsonObject { [field.JsonName] = json },
+            };
+            UnknownJsonFields.Prune(request, binding.Method.InputType);
+            return parser.Parse(request.ToJsonString(), binding.Method.InputType);
+        }
+        catch (Exception parseFailure) when (parseFailure is JsonException or InvalidProtocolBufferException or InvalidJsonException or FormatException or ArgumentException or OverflowException or InvalidOperationException)
+        {
+            throw new RequestBindingException($"The request body is not valid JSON for {Target()}: {parseFailure.Message}", parseFailure);
+        }
+    }
+
+    private string Target() => binding.BodyField is null
+        ? binding.Method.InputType.FullName
+        : $"field '{binding.BodyField.Name}' ({FieldValueBinder.Describe(binding.BodyField)})";
+
+    private static async Task<string> ReadJsonBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !(contentType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                 || contentType.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new RequestBindingException($"The request body must be JSON with Content-Type application/json, not '{request.ContentType}'.");
+        }
+        using var reader = new StreamReader(request.Body, contentType.Encoding ?? Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+}

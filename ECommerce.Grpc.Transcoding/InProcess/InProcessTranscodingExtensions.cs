@@ -1,0 +1,20 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ECommerce.Grpc.Transcoding.InProcess;
+
+/// <summary>A service serves REST routes for its own gRPC methods, from their google.api.http annotations.</summary>
+public static class InProcessTranscodingExtensions
+{
+    /// <summary>
+    /// Adds Microsoft's gRPC JSON transcoding with the JSON settings the gateway transcoder also uses, so a
+    /// REST caller sees the same JSON whether it talks to the service directly or through the gateway.
+    /// Failures come back as google.rpc.Status JSON with the HTTP status mapped from the gRPC code.
+    /// </summary>
+    public static IGrpcServerBuilder AddECommerceJsonTranscoding(this IServiceCollection services) =>
+        services.AddGrpc().AddJsonTranscoding(options =>
+        {
+            options.JsonSettings = TranscodingJson.InProcessSettings;
+            options.TypeRegistry = TranscodingJson.ErrorDetailTypes;
+        });
+}

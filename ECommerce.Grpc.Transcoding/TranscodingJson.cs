@@ -1,0 +1,37 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+
+namespace ECommerce.Grpc.Transcoding;
+
+/// <summary>
+/// The one place that decides how messages look as JSON on the REST edge: the proto3 JSON mapping with
+/// lowerCamelCase field names, enums as names, 64-bit integers as strings, default values written (so a
+/// client sees <c>"archived": false</c> rather than a missing field). Input: unknown JSON fields are ignored
+/// (the gateway prunes them, see Gateway/UnknownJsonFields) but unknown enum names are rejected.
+/// The in-process transcoding and the gateway both use these settings, so their output is identical.
+/// </summary>
+public static class TranscodingJson
+{
+    /// <summary>google.rpc error detail types (ErrorInfo, BadRequest, …) so they can appear in error JSON.</summary>
+    public static TypeRegistry ErrorDetailTypes { get; } = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor);
+
+    /// <summary>The types an Any in a response or error may hold: error details plus the given contracts.</summary>
+    public static TypeRegistry TypesOf(IEnumerable<FileDescriptor> contracts) =>
+        TypeRegistry.FromFiles(contracts.Prepend(ErrorDetailsReflection.Descriptor).Distinct().ToArray());
+
+    public static JsonFormatter Formatter(TypeRegistry types) =>
+        new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithTypeRegistry(types));
+
+    public static JsonParser Parser(TypeRegistry types) =>
+        new(JsonParser.Settings.Default.WithTypeRegistry(types));
+
+    internal static GrpcJsonSettings InProcessSettings => new()
+    {
+        IgnoreDefaultValues = false,
+        WriteEnumsAsIntegers = false,
+        WriteInt64sAsStrings = true,
+        WriteIndented = false,
+    };
+}
