@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-
 namespace ECommerce.Grpc.Benchmarks;
 
 /// <summary>
@@ -18,7 +15,7 @@ public static class BenchHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.ListenGrpcOnLoopback(port);
         });
         return builder;
     }

@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using ECommerce.Grpc.Benchmarks.Contract;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace ECommerce.Grpc.Benchmarks;
 
 /// <summary>
 /// <c>client --target URL [--concurrency 64] [--seconds 10] [--warmup-seconds 2] [--max-calls N]</c>:
-/// our client's calls/second against a server, with a fixed number of calls in flight on one
-/// channel. Stops at whichever comes first, the time or the call count.
+/// our client's calls/second against a server, with a fixed number of calls in flight on the
+/// service's one shared channel. Stops at whichever comes first, the time or the call count.
 /// </summary>
 public static class ClientCommand
 {
@@ -21,8 +20,17 @@ public static class ClientCommand
         var warmup = TimeSpan.FromSeconds(options.Integer("warmup-seconds", 2));
         var maxCalls = options.Integer("max-calls", 20_000_000);
 
-        using var channel = GrpcChannel.ForAddress(target);
-        var client = new ProductBench.ProductBenchClient(channel);
+        // The client a service gets from AddECommerceGrpcClient, pointed at the target the way
+        // Aspire-style configuration would point it.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["services:bench:grpc:0"] = target })
+            .Build();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddECommerceGrpcClient<ProductBench.ProductBenchClient>("bench")
+            .BuildServiceProvider();
+        var client = services.GetRequiredService<ProductBench.ProductBenchClient>();
         await RunAsync(client, concurrency, warmup, maxCalls);
         var run = await RunAsync(client, concurrency, measured, maxCalls);
 
