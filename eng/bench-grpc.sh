@@ -53,41 +53,49 @@ free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Target name -> server command line (the port is appended as "--port N").
-targets=(ours kestrel grpc-js grpcio)
+servers=(ours kestrel grpc-js grpcio)
 declare -A label=(
-  [ours]="ECommerce.Grpc (grpc-dotnet)"
-  [kestrel]="bare Kestrel HTTP/2 (ceiling)"
+  [ours]="our server (ECommerce.Grpc on grpc-dotnet)"
+  [ours-gzip]="our server, caller accepts gzip (as grpc-dotnet clients do)"
+  [kestrel]="bare Kestrel HTTP/2 (the ceiling)"
   [grpc-js]="grpc-js $(node -p "require('$node_modules/@grpc/grpc-js/package.json').version") (Node $(node --version))"
-  [grpcio]="grpcio $("$python" -c 'import grpc; print(grpc.__version__)') (Python, $grpcio_workers worker threads)"
+  [grpcio]="grpcio $("$python" -c 'import grpc; print(grpc.__version__)') (Python $("$python" -c 'import platform; print(platform.python_version())'), $grpcio_workers worker threads)"
+  [client]="our client (AddECommerceGrpcClient) against our server, $client_concurrency concurrent calls"
+  [h2load-one-connection]="h2load -c 1 -m $client_concurrency against our server, accepting gzip (baseline)"
 )
 declare -A port
 start_server() {
-  local target=$1
-  port[$target]=$(free_port)
-  case $target in
-    ours) exec "${bench[@]}" serve-grpc --port "${port[$target]}" ;;
-    kestrel) exec "${bench[@]}" serve-kestrel --port "${port[$target]}" ;;
-    grpc-js) NODE_PATH=$node_modules exec node benchmarks/peers/grpc-js-server.js --port "${port[$target]}" --fixtures "$work" ;;
-    grpcio) exec "$python" benchmarks/peers/grpcio-server.py --port "${port[$target]}" --fixtures "$work" --workers "$grpcio_workers" ;;
-  esac >"$work/$target.server.log" 2>&1 &
+  local server=$1
+  port[$server]=$(free_port)
+  case $server in
+    ours) exec "${bench[@]}" serve-grpc --port "${port[$server]}" ;;
+    kestrel) exec "${bench[@]}" serve-kestrel --port "${port[$server]}" ;;
+    grpc-js) NODE_PATH=$node_modules exec node benchmarks/peers/grpc-js-server.js --port "${port[$server]}" --fixtures "$work" ;;
+    grpcio) exec "$python" benchmarks/peers/grpcio-server.py --port "${port[$server]}" --fixtures "$work" --workers "$grpcio_workers" ;;
+  esac >"$work/$server.server.log" 2>&1 &
   pids+=($!)
 }
 
 url() { echo "http://127.0.0.1:${port[$1]}"; }
 
-# h2load_run <log file> <connections> <streams per connection> <target>: sets result to "req/s p50_ms p99_ms".
-# h2load judges success by HTTP status only, which is why every target passed `check` first.
+# Every h2load run sends the same framed request with the same gRPC headers; h2load judges
+# success by HTTP status only, which is why every server passed `check` first.
+h2load_request=(-d "$work/request.grpc" -H 'content-type: application/grpc' -H 'te: trailers')
+# What a grpc-dotnet client (ours included) advertises; our server then gzips its responses.
+accept_gzip=(-H 'grpc-accept-encoding: identity,gzip,deflate')
+
+# h2load_run <server> <connections> <streams per connection> [more h2load options]:
+# sets result to "req/s p50_ms p99_ms".
 h2load_run() {
-  local log=$1 c=$2 m=$3 target=$4 out
+  local server=$1 c=$2 m=$3 log=$work/h2load.log out rps
+  shift 3
   rm -f "$log"
   out=$(timeout $((seconds + warmup + 30)) h2load -D "$seconds" --warm-up-time "$warmup" -c "$c" -m "$m" \
-    -d "$work/request.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
-    --log-file "$log" "$(url "$target")$method_path") || fail "h2load against $target did not finish: $out"
-  grep -Eq 'requests: .* 0 failed, 0 errored, 0 timeout' <<<"$out" || fail "h2load saw failed requests against $target: $out"
-  local rps
+    "${h2load_request[@]}" "$@" --log-file "$log" "$(url "$server")$method_path") ||
+    fail "h2load against $server did not finish: $out"
+  grep -Eq 'requests: .* 0 failed, 0 errored, 0 timeout' <<<"$out" || fail "h2load saw failed requests against $server: $out"
   rps=$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
-  # The log has one line per request: start time, HTTP status, latency in microseconds.
+  # The log has one line per measured request: start time, HTTP status, latency in microseconds.
   # Nearest-rank percentiles, the definition the client subcommand uses too.
   result=$(cut -f3 "$log" | sort -n | awk -v rps="$rps" '
     { latency[NR] = $1 }
@@ -96,72 +104,81 @@ h2load_run() {
       p50 = int(0.50 * NR); if (p50 < 0.50 * NR) p50++
       p99 = int(0.99 * NR); if (p99 < 0.99 * NR) p99++
       printf "%.0f %.3f %.3f\n", rps, latency[p50] / 1000, latency[p99] / 1000
-    }') || fail "h2load against $target logged no requests"
+    }') || fail "h2load against $server logged no requests"
   rm -f "$log"
+}
+
+# measure <row>: one measured run of a table row; sets result like h2load_run.
+measure() {
+  case $1 in
+    ours | kestrel | grpc-js | grpcio) h2load_run "$1" "$connections" "$streams" ;;
+    ours-gzip) h2load_run ours "$connections" "$streams" "${accept_gzip[@]}" ;;
+    # The client figure's baseline: the same calls in flight on one connection, as on one
+    # GrpcChannel, with the same accept-encoding, against the same server.
+    h2load-one-connection) h2load_run ours 1 "$client_concurrency" "${accept_gzip[@]}" ;;
+    client)
+      local out
+      out=$(timeout $((seconds + warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
+        --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$warmup") ||
+        fail "client run failed: $out"
+      result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2 \3/p' <<<"$out")
+      ;;
+  esac
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for target in "${targets[@]}"; do start_server "$target"; done
-for target in "${targets[@]}"; do
-  "${bench[@]}" check --target "$(url "$target")" --wait-seconds 30 >&2 ||
-    { cat "$work/$target.server.log" >&2; fail "$target did not answer the fixture with grpc-status 0"; }
+for server in "${servers[@]}"; do start_server "$server"; done
+for server in "${servers[@]}"; do
+  "${bench[@]}" check --target "$(url "$server")" --wait-seconds 30 >&2 ||
+    { cat "$work/$server.server.log" >&2; fail "$server did not answer the fixture with grpc-status 0"; }
 done
 
 echo "bench-grpc: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; h2load -c $connections -m $streams, ${warmup}s warm-up + ${seconds}s measured, $rounds rounds" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # One untimed pass first so the .NET servers' tiered JIT has settled before round 1.
-for target in "${targets[@]}"; do
-  timeout $((seconds + 30)) h2load -D "$seconds" -c "$connections" -m "$streams" -d "$work/request.grpc" \
-    -H 'content-type: application/grpc' -H 'te: trailers' "$(url "$target")$method_path" >/dev/null
+for server in "${servers[@]}"; do
+  timeout $((seconds + 30)) h2load -D "$seconds" -c "$connections" -m "$streams" "${h2load_request[@]}" \
+    "$(url "$server")$method_path" >/dev/null
 done
+timeout $((seconds + 30)) h2load -D "$seconds" -c "$connections" -m "$streams" "${h2load_request[@]}" "${accept_gzip[@]}" \
+  "$(url ours)$method_path" >/dev/null
 
-results=$work/results # lines: round target rps p50 p99
+rows=(ours ours-gzip kestrel grpc-js grpcio h2load-one-connection client)
+results=$work/results # lines: round row req/s p50_ms p99_ms
 : >"$results"
 for round in $(seq 1 "$rounds"); do
-  # Rotate the order each round so no target always runs first or last.
-  order=("${targets[@]:$(((round - 1) % ${#targets[@]}))}" "${targets[@]:0:$(((round - 1) % ${#targets[@]}))}")
-  for target in "${order[@]}"; do
-    h2load_run "$work/h2load.log" "$connections" "$streams" "$target"
+  # Rotate the order each round so no row always runs first or last.
+  shift_by=$(((round - 1) % ${#rows[@]}))
+  for row in "${rows[@]:$shift_by}" "${rows[@]:0:$shift_by}"; do
+    measure "$row"
+    echo "$round $row $result" >>"$results"
     read -r rps p50 p99 <<<"$result"
-    echo "$round $target $rps $p50 $p99" >>"$results"
-    echo "bench-grpc: round $round $target: $rps req/s, p50 $p50 ms, p99 $p99 ms" >&2
+    echo "bench-grpc: round $round $row: $rps/s, p50 $p50 ms, p99 $p99 ms (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
-  # The client figure and its baseline: h2load with the same 64 streams on one connection, as
-  # one GrpcChannel uses, against the same server in the same round.
-  h2load_run "$work/h2load.log" 1 "$client_concurrency" ours
-  read -r rps p50 p99 <<<"$result"
-  echo "$round h2load-1x$client_concurrency $rps $p50 $p99" >>"$results"
-  out=$(timeout $((seconds + warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
-    --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$warmup") ||
-    fail "client run failed: $out"
-  read -r rps p50 p99 <<<"$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2 \3/p' <<<"$out")"
-  echo "$round client $rps $p50 $p99" >>"$results"
-  echo "bench-grpc: round $round client: $rps calls/s, p50 $p50 ms, p99 $p99 ms (h2load 1x$client_concurrency: $(awk -v r="$round" '$1 == r && $2 ~ /^h2load/ { print $3 }' "$results") req/s)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-median_of() { awk -v t="$1" -v f="$2" '$2 == t { print $f }' "$results" | median; }
-# Ratio of a target to its baseline, paired within each round, then the median over rounds.
-ratio() {
-  awk -v t="$1" -v b="$2" '$2 == t { r[$1] = $3 } $2 == b { base[$1] = $3 } END { for (k in r) printf "%.3f\n", r[k] / base[k] }' "$results" | median
+median_of() { awk -v row="$1" -v field="$2" '$2 == row { print $field }' "$results" | median; }
+# A row's req/s over its baseline's, paired within each round, then the median over rounds.
+percent_of() {
+  awk -v row="$1" -v base="$2" '$2 == row { r[$1] = $3 } $2 == base { b[$1] = $3 }
+    END { for (k in r) print 100 * r[k] / b[k] }' "$results" | median
+}
+table_row() { # <row> <baseline row>
+  printf '| %s | %.0f | %.2f | %.2f | %.0f%% |\n' "${label[$1]}" \
+    "$(median_of "$1" 3)" "$(median_of "$1" 4)" "$(median_of "$1" 5)" "$(percent_of "$1" "$2")"
 }
 
 echo
 echo "| target | req/s | p50 ms | p99 ms | vs bare Kestrel |"
 echo "|---|---:|---:|---:|---:|"
-for target in "${targets[@]}"; do
-  printf '| %s | %.0f | %.2f | %.2f | %.0f%% |\n' "${label[$target]}" "$(median_of "$target" 3)" "$(median_of "$target" 4)" \
-    "$(median_of "$target" 5)" "$(awk -v r="$(ratio "$target" kestrel)" 'BEGIN { print r * 100 }')"
-done
+for row in ours kestrel grpc-js grpcio ours-gzip; do table_row "$row" kestrel; done
 echo
-echo "h2load -c $connections -m $streams (${connections} connections x ${streams} streams), ${warmup}s warm-up + ${seconds}s measured, median of $rounds interleaved rounds; ratio = median of per-round ratios."
+echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios."
 echo
-echo "| client figure (against our server) | calls/s | p50 ms | p99 ms | vs h2load, same server |"
+echo "| client figure | calls/s | p50 ms | p99 ms | vs h2load on one connection |"
 echo "|---|---:|---:|---:|---:|"
-printf '| ECommerce.Grpc client (GrpcChannel), %s concurrent calls | %.0f | %.2f | %.2f | %.0f%% |\n' "$client_concurrency" \
-  "$(median_of client 3)" "$(median_of client 4)" "$(median_of client 5)" "$(awk -v r="$(ratio client "h2load-1x$client_concurrency")" 'BEGIN { print r * 100 }')"
-printf '| h2load -c 1 -m %s (baseline) | %.0f | %.2f | %.2f | 100%% |\n' "$client_concurrency" \
-  "$(median_of "h2load-1x$client_concurrency" 3)" "$(median_of "h2load-1x$client_concurrency" 4)" "$(median_of "h2load-1x$client_concurrency" 5)"
+for row in client h2load-one-connection; do table_row "$row" h2load-one-connection; done
 echo
-echo "Machine: $(nproc) cores, servers and load generators on the same machine over 127.0.0.1; load average $load_before before, $load_after after."
+echo "Machine: $(nproc) cores; servers and load generators share them, over 127.0.0.1. Load average (1, 5, 15 min): $load_before before, $load_after after."
