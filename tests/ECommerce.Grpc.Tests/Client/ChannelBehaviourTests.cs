@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using ECommerce.Grpc.Tests.Hosting;
+using ECommerce.Grpc.Tests.Protos;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+
+namespace ECommerce.Grpc.Tests.Client;
+
+/// <summary>Two backends of one logical service, as configuration lists them for a client.</summary>
+public sealed class TwoBackends : IAsyncLifetime
+{
+    public InteropServer First { get; private set; } = null!;
+
+    public InteropServer Second { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        First = await InteropServer.StartAsync("first");
+        Second = await InteropServer.StartAsync("second");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await First.DisposeAsync();
+        await Second.DisposeAsync();
+    }
+}
+
+/// <summary>What AddECommerceGrpcClient's channel does: spread calls, retry only what is safe, find addresses.</summary>
+public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<TwoBackends>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CallsAreSpreadOverEveryAddressOfTheService()
+    {
+        using var clients = new InteropClients([backends.First.Address, backends.Second.Address]);
+
+        var servers = new List<string>();
+        for (var call = 0; call < 40; call++)
+        {
+            servers.Add((await clients.Client.UnaryAsync(new EchoRequest(), cancellationToken: Ct)).Server);
+        }
+
+        Assert.True(servers.Count(server => server == "first") >= 10, string.Join(",", servers));
+        Assert.True(servers.Count(server => server == "second") >= 10, string.Join(",", servers));
+    }
+
+    [Fact]
+    public async Task AnAddressThatIsDown_IsSkipped()
+    {
+        using var clients = new InteropClients([ClosedPortAddress(), backends.First.Address]);
+
+        for (var call = 0; call < 10; call++)
+        {
+            var reply = await clients.Client.UnaryAsync(new EchoRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: Ct);
+            Assert.Equal("first", reply.Server);
+        }
+    }
+
+    [Fact]
+    public async Task RetrySafeMethod_IsRetriedOnUnavailable()
+    {
+        using var clients = InteropClients.For(backends.First.Address,
+            options => options.RetrySafeMethods.Add("ecommerce.testing.v1.Interop/FailUntil"));
+
+        var reply = await clients.Client.FailUntilAsync(new FailUntilRequest { Key = "retried", Failures = 2 }, cancellationToken: Ct);
+
+        Assert.Equal(3, reply.Count);
+    }
+
+    [Fact]
+    public async Task MethodNotMarkedSafe_IsNotRetried()
+    {
+        using var clients = InteropClients.For(backends.First.Address,
+            options => options.RetrySafeMethods.Add("ecommerce.testing.v1.Interop/Unary"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            clients.Client.FailUntilAsync(new FailUntilRequest { Key = "not-retried", Failures = 1 }, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, backends.First.State.FailUntilCalls["not-retried"]);
+    }
+
+    [Fact]
+    public void Addresses_AreReadFromAspireStyleConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:catalog:http:0"] = "http://127.0.0.1:7000",
+            ["services:catalog:grpc:1"] = "http://127.0.0.1:5002",
+            ["services:catalog:grpc:0"] = "http://127.0.0.1:5001",
+        }).Build();
+
+        Assert.Equal([new Uri("http://127.0.0.1:5001"), new Uri("http://127.0.0.1:5002")], ServiceAddresses.Resolve(configuration, "catalog"));
+        Assert.Equal([new Uri("http://127.0.0.1:7000")], ServiceAddresses.Resolve(configuration, "catalog", "http"));
+        var missing = Assert.Throws<InvalidOperationException>(() => ServiceAddresses.Resolve(configuration, "basket"));
+        Assert.Contains("services__basket__grpc__0", missing.Message, StringComparison.Ordinal);
+    }
+
+    private static Uri ClosedPortAddress()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using ECommerce.Grpc.Tests.Hosting;
+using ECommerce.Grpc.Tests.Protos;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ECommerce.Grpc.Tests.Telemetry;
+
+/// <summary>A server of its own, so the metrics and activities a test sees are only its own calls'.</summary>
+public sealed class TelemetryServer : IAsyncLifetime
+{
+    public InteropServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await InteropServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>Deadlines and cancellation reach the handler; every call is traced, measured and logged.</summary>
+public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : IClassFixture<TelemetryServer>, IDisposable
+{
+    private const string Service = "ecommerce.testing.v1.Interop";
+
+    private readonly InteropClients _clients = InteropClients.For(telemetry.Server.Address);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Deadline_FailsTheCallWithDeadlineExceeded_AndFiresTheHandlersToken()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.WaitAsync(
+            new WaitRequest { Key = "deadline", Milliseconds = 30_000 }, deadline: DateTime.UtcNow.AddMilliseconds(200), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        await telemetry.Server.State.HandlerCancelled("deadline").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task ClientCancellation_CancelsTheHandler()
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.WaitAsync(
+            new WaitRequest { Key = "cancelled", Milliseconds = 30_000 }, cancellationToken: cancellation.Token).ResponseAsync);
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        await telemetry.Server.State.HandlerCancelled("cancelled").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task ServerActivity_ContinuesTheCallersTrace_AndCarriesRpcTags()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var parentSpanId = ActivitySpanId.CreateRandom();
+        var stopped = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GrpcTelemetry.ServerActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    stopped.TrySetResult(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var headers = new Metadata { { "traceparent", $"00-{traceId}-{parentSpanId}-01" } };
+
+        await Assert.ThrowsAsync<RpcException>(() =>
+            _clients.Client.FailAsync(new FailRequest { Field = "f", Description = "d" }, headers, cancellationToken: Ct).ResponseAsync);
+        var activity = await stopped.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(parentSpanId, activity.ParentSpanId);
+        Assert.Equal("grpc", activity.GetTagItem(GrpcTelemetry.RpcSystemTag));
+        Assert.Equal(Service, activity.GetTagItem(GrpcTelemetry.RpcServiceTag));
+        Assert.Equal("Fail", activity.GetTagItem(GrpcTelemetry.RpcMethodTag));
+        Assert.Equal((int)StatusCode.InvalidArgument, activity.GetTagItem(GrpcTelemetry.RpcGrpcStatusCodeTag));
+    }
+
+    [Fact]
+    public async Task EveryCall_IsMeasuredAndLogged_WithItsStatus()
+    {
+        var measurements = new ConcurrentQueue<(double Milliseconds, Dictionary<string, object?> Tags)>();
+        var meterFactory = telemetry.Server.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Meter.Name == GrpcTelemetry.MeterName && instrument.Meter.Scope == meterFactory
+                    && instrument.Name == GrpcTelemetry.ServerDurationInstrument)
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            measurements.Enqueue((value, tags.ToArray().ToDictionary(tag => tag.Key, tag => tag.Value))));
+        listener.Start();
+
+        await _clients.Client.UnaryAsync(new EchoRequest { Message = "measured" }, cancellationToken: Ct);
+        await Assert.ThrowsAsync<RpcException>(() => _clients.Client.FailAsync(new FailRequest(), cancellationToken: Ct).ResponseAsync);
+
+        var byMethod = measurements.ToLookup(measurement => measurement.Tags[GrpcTelemetry.RpcMethodTag]);
+        var unary = Assert.Single(byMethod["Unary"]);
+        Assert.True(unary.Milliseconds > 0);
+        Assert.Equal("grpc", unary.Tags[GrpcTelemetry.RpcSystemTag]);
+        Assert.Equal(Service, unary.Tags[GrpcTelemetry.RpcServiceTag]);
+        Assert.Equal((int)StatusCode.OK, unary.Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+        Assert.Equal((int)StatusCode.InvalidArgument, Assert.Single(byMethod["Fail"]).Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+
+        Assert.Contains(telemetry.Server.Logs.Entries, entry => entry.Level == LogLevel.Information
+            && entry.Message.StartsWith($"gRPC call {Service}/Unary finished with OK", StringComparison.Ordinal));
+        Assert.Contains(telemetry.Server.Logs.Entries, entry => entry.Level == LogLevel.Information
+            && entry.Message.StartsWith($"gRPC call {Service}/Fail finished with InvalidArgument", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _clients.Dispose();
+}
