@@ -1,6 +1,7 @@
 using System.Net;
 using ECommerce.Grpc.Transcoding.Gateway;
 using ECommerce.Grpc.Transcoding.InProcess;
+using ECommerce.Grpc.Transcoding.OpenApi;
 using ECommerce.Grpc.Transcoding.Tests.Bookstore;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,8 @@ namespace ECommerce.Grpc.Transcoding.Tests.Hosting;
 
 /// <summary>
 /// Real Kestrel servers on loopback, started once for the whole test run: the Bookstore service with
-/// gRPC (h2c) on one port and its own in-process REST routes on another.
+/// gRPC (h2c) on one port and its own in-process REST routes on another, and a gateway that serves the same
+/// REST routes by forwarding over real gRPC to the service.
 /// </summary>
 public sealed class BookstoreHosts : IAsyncLifetime
 {
@@ -24,6 +26,8 @@ public sealed class BookstoreHosts : IAsyncLifetime
     public Uri GrpcAddress { get; private set; } = null!;
     public HttpClient InProcessRest { get; private set; } = null!;
     public HttpClient GatewayRest { get; private set; } = null!;
+
+    public HttpClient Rest(RestEdge edge) => edge == RestEdge.InProcess ? InProcessRest : GatewayRest;
 
     public async ValueTask InitializeAsync()
     {
@@ -39,6 +43,7 @@ public sealed class BookstoreHosts : IAsyncLifetime
         builder.Services.AddECommerceJsonTranscoding();
         _service = builder.Build();
         _service.MapGrpcService<BookstoreService>();
+        _service.MapTranscodingOpenApi("Bookstore", "v1", [BookstoreReflection.Descriptor]);
         await _service.StartAsync();
 
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcListener!.IPEndPoint!.Port}");
@@ -53,6 +58,7 @@ public sealed class BookstoreHosts : IAsyncLifetime
         gatewayBuilder.Services.AddGrpcGateway();
         _gateway = gatewayBuilder.Build();
         _gateway.MapGrpcGateway(_channel.CreateCallInvoker(), BookstoreReflection.Descriptor);
+        _gateway.MapTranscodingOpenApi("Bookstore", "v1", [BookstoreReflection.Descriptor]);
         await _gateway.StartAsync();
         GatewayRest = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayListener!.IPEndPoint!.Port}") };
     }
@@ -71,4 +77,11 @@ public sealed class BookstoreHosts : IAsyncLifetime
             await _service.DisposeAsync();
         }
     }
+}
+
+/// <summary>The two ways a REST caller reaches the Bookstore; most tests run against both and expect the same answers.</summary>
+public enum RestEdge
+{
+    InProcess,
+    Gateway,
 }
