@@ -63,7 +63,7 @@ declare -A label=(
   [client]="our client (AddECommerceGrpcClient) against our server, $client_concurrency concurrent calls"
   [h2load-one-connection]="h2load -c 1 -m $client_concurrency against our server, accepting gzip (baseline)"
 )
-declare -A port
+declare -A port pid
 start_server() {
   local server=$1
   port[$server]=$(free_port)
@@ -73,6 +73,7 @@ start_server() {
     grpc-js) NODE_PATH=$node_modules exec node benchmarks/peers/grpc-js-server.js --port "${port[$server]}" --fixtures "$work" ;;
     grpcio) exec "$python" benchmarks/peers/grpcio-server.py --port "${port[$server]}" --fixtures "$work" --workers "$grpcio_workers" ;;
   esac >"$work/$server.server.log" 2>&1 &
+  pid[$server]=$!
   pids+=($!)
 }
 
@@ -84,31 +85,55 @@ h2load_request=(-d "$work/request.grpc" -H 'content-type: application/grpc' -H '
 # What a grpc-dotnet client (ours included) advertises; our server then gzips its responses.
 accept_gzip=(-H 'grpc-accept-encoding: identity,gzip,deflate')
 
-# h2load_run <server> <connections> <streams per connection> [more h2load options]:
-# sets result to "req/s p50_ms p99_ms".
+clock_ticks=$(getconf CLK_TCK)
+# CPU time (user + system, in clock ticks) a process has used so far, all its threads included.
+process_ticks() {
+  local stat
+  stat=$(<"/proc/$1/stat")
+  read -r -a fields <<<"${stat##*) }" # fields after "pid (name) ": utime and stime are the 12th and 13th
+  echo $((fields[11] + fields[12]))
+}
+# Sets children_ms to the CPU time this shell's finished children have used so far. It must
+# not run in a subshell: `times` there would report the subshell's own children.
+children_cpu() {
+  times >"$work/times"
+  children_ms=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); ms += (t[1] * 60 + t[2]) * 1000 } print int(ms) }' "$work/times")
+}
+
+# h2load_run <server> <connections> <streams per connection> [more h2load options]: warms up,
+# then measures; sets result to "req/s p50_ms p99_ms server_cpu_us_per_request h2load_cpu_us_per_request".
 h2load_run() {
-  local server=$1 c=$2 m=$3 log=$work/h2load.log out rps
+  local server=$1 c=$2 m=$3 log=$work/h2load.log out rps ticks caller_ms
   shift 3
+  local run=(-c "$c" -m "$m" "${h2load_request[@]}" "$@")
+  timeout $((warmup + 30)) h2load -D "$warmup" "${run[@]}" "$(url "$server")$method_path" >/dev/null ||
+    fail "h2load warm-up against $server did not finish"
   rm -f "$log"
-  out=$(timeout $((seconds + warmup + 30)) h2load -D "$seconds" --warm-up-time "$warmup" -c "$c" -m "$m" \
-    "${h2load_request[@]}" "$@" --log-file "$log" "$(url "$server")$method_path") ||
+  ticks=$(process_ticks "${pid[$server]}")
+  children_cpu
+  caller_ms=$children_ms
+  out=$(timeout $((seconds + 30)) h2load -D "$seconds" "${run[@]}" --log-file "$log" "$(url "$server")$method_path") ||
     fail "h2load against $server did not finish: $out"
+  ticks=$(($(process_ticks "${pid[$server]}") - ticks))
+  children_cpu
+  caller_ms=$((children_ms - caller_ms))
   grep -Eq 'requests: .* 0 failed, 0 errored, 0 timeout' <<<"$out" || fail "h2load saw failed requests against $server: $out"
   rps=$(sed -nE 's/^finished in .*, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
-  # The log has one line per measured request: start time, HTTP status, latency in microseconds.
+  # The log has one line per request: start time, HTTP status, latency in microseconds.
   # Nearest-rank percentiles, the definition the client subcommand uses too.
-  result=$(cut -f3 "$log" | sort -n | awk -v rps="$rps" '
+  result=$(cut -f3 "$log" | sort -n | awk -v rps="$rps" -v ticks="$ticks" -v hz="$clock_ticks" -v caller_ms="$caller_ms" '
     { latency[NR] = $1 }
     END {
       if (NR == 0) { exit 1 }
       p50 = int(0.50 * NR); if (p50 < 0.50 * NR) p50++
       p99 = int(0.99 * NR); if (p99 < 0.99 * NR) p99++
-      printf "%.0f %.3f %.3f\n", rps, latency[p50] / 1000, latency[p99] / 1000
+      printf "%.0f %.3f %.3f %.1f %.1f\n", rps, latency[p50] / 1000, latency[p99] / 1000, ticks * 1e6 / hz / NR, caller_ms * 1000 / NR
     }') || fail "h2load against $server logged no requests"
   rm -f "$log"
 }
 
-# measure <row>: one measured run of a table row; sets result like h2load_run.
+# measure <row>: one measured run of a table row; sets result like h2load_run (the client
+# reports its own CPU per call in the caller column and no server CPU).
 measure() {
   case $1 in
     ours | kestrel | grpc-js | grpcio) h2load_run "$1" "$connections" "$streams" ;;
@@ -121,7 +146,7 @@ measure() {
       out=$(timeout $((seconds + warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
         --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$warmup") ||
         fail "client run failed: $out"
-      result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+).*/\1 \2 \3/p' <<<"$out")
+      result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) cpu_us_per_call=([0-9.]+).*/\1 \2 \3 - \4/p' <<<"$out")
       ;;
   esac
 }
@@ -153,8 +178,8 @@ for round in $(seq 1 "$rounds"); do
   for row in "${rows[@]:$shift_by}" "${rows[@]:0:$shift_by}"; do
     measure "$row"
     echo "$round $row $result" >>"$results"
-    read -r rps p50 p99 <<<"$result"
-    echo "bench-grpc: round $round $row: $rps/s, p50 $p50 ms, p99 $p99 ms (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+    read -r rps p50 p99 server_cpu caller_cpu <<<"$result"
+    echo "bench-grpc: round $round $row: $rps/s, p50 $p50 ms, p99 $p99 ms, CPU µs per call: server $server_cpu, caller $caller_cpu (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -165,20 +190,20 @@ percent_of() {
   awk -v row="$1" -v base="$2" '$2 == row { r[$1] = $3 } $2 == base { b[$1] = $3 }
     END { for (k in r) print 100 * r[k] / b[k] }' "$results" | median
 }
-table_row() { # <row> <baseline row>
-  printf '| %s | %.0f | %.2f | %.2f | %.0f%% |\n' "${label[$1]}" \
-    "$(median_of "$1" 3)" "$(median_of "$1" 4)" "$(median_of "$1" 5)" "$(percent_of "$1" "$2")"
+table_row() { # <row> <baseline row> <CPU field: 6 server, 7 caller>
+  printf '| %s | %.0f | %.2f | %.2f | %.1f | %.0f%% |\n' "${label[$1]}" "$(median_of "$1" 3)" "$(median_of "$1" 4)" \
+    "$(median_of "$1" 5)" "$(median_of "$1" "$3")" "$(percent_of "$1" "$2")"
 }
 
 echo
-echo "| target | req/s | p50 ms | p99 ms | vs bare Kestrel |"
-echo "|---|---:|---:|---:|---:|"
-for row in ours kestrel grpc-js grpcio ours-gzip; do table_row "$row" kestrel; done
+echo "| target | req/s | p50 ms | p99 ms | server CPU µs/req | vs bare Kestrel |"
+echo "|---|---:|---:|---:|---:|---:|"
+for row in ours kestrel grpc-js grpcio ours-gzip; do table_row "$row" kestrel 6; done
 echo
-echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios."
+echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios. Server CPU is the server process's user + system time over the measured run divided by its requests."
 echo
-echo "| client figure | calls/s | p50 ms | p99 ms | vs h2load on one connection |"
-echo "|---|---:|---:|---:|---:|"
-for row in client h2load-one-connection; do table_row "$row" h2load-one-connection; done
+echo "| client figure | calls/s | p50 ms | p99 ms | caller CPU µs/call | vs h2load on one connection |"
+echo "|---|---:|---:|---:|---:|---:|"
+for row in client h2load-one-connection; do table_row "$row" h2load-one-connection 7; done
 echo
 echo "Machine: $(nproc) cores; servers and load generators share them, over 127.0.0.1. Load average (1, 5, 15 min): $load_before before, $load_after after."

@@ -32,13 +32,16 @@ public static class ClientCommand
             .BuildServiceProvider();
         var client = services.GetRequiredService<ProductBench.ProductBenchClient>();
         await RunAsync(client, concurrency, warmup, maxCalls);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = await RunAsync(client, concurrency, measured, maxCalls);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var latencies = run.Latencies;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"client: calls={latencies.Length} errors={run.Errors} seconds={run.Elapsed.TotalSeconds:F2} " +
             $"calls_per_second={latencies.Length / run.Elapsed.TotalSeconds:F0} " +
-            $"p50_ms={Percentile(latencies, 0.50):F3} p99_ms={Percentile(latencies, 0.99):F3}"));
+            $"p50_ms={Percentile(latencies, 0.50):F3} p99_ms={Percentile(latencies, 0.99):F3} " +
+            $"cpu_us_per_call={cpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1}"));
         return run.Errors == 0 && latencies.Length > 0 ? 0 : 1;
     }
 
