@@ -1,0 +1,56 @@
+using ECommerce.Grpc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace ECommerce.ServiceDefaults;
+
+/// <summary>OpenTelemetry traces, metrics and logs, exported over OTLP when an endpoint is configured.</summary>
+public static class ServiceTelemetryExtensions
+{
+    /// <summary>
+    /// Subscribes to the activity sources and meters .NET and grpc-dotnet already emit, so no
+    /// instrumentation package is needed. The service's name comes from OTEL_SERVICE_NAME, and the
+    /// exporter from OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_PROTOCOL; without an endpoint
+    /// nothing is exported. Console log lines carry the trace and span id of the call they belong to.
+    /// </summary>
+    public static TBuilder AddServiceTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.Configure(logging =>
+            logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.IncludeScopes = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(
+                GrpcTelemetry.MeterName,
+                "Microsoft.AspNetCore.Hosting",
+                "Microsoft.AspNetCore.Server.Kestrel",
+                "System.Net.Http",
+                "System.Runtime"))
+            .WithTracing(tracing => tracing.AddSource(
+                builder.Environment.ApplicationName,
+                GrpcTelemetry.ServerActivitySourceName,
+                GrpcTelemetry.ClientActivitySourceName,
+                "System.Net.Http"));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+        return builder;
+    }
+}
