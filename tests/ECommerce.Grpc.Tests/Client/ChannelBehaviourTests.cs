@@ -84,6 +84,32 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
     }
 
     [Fact]
+    public async Task ClientsOfOneService_ShareOneConnection()
+    {
+        using var clients = InteropClients.For(backends.Second.Address);
+
+        await clients.Client.UnaryAsync(new EchoRequest { Message = "shared-1" }, cancellationToken: Ct);
+        await clients.Client.UnaryAsync(new EchoRequest { Message = "shared-2" }, cancellationToken: Ct);
+
+        var connections = backends.Second.Wire.TakeLast(2).Select(request => request.ConnectionId).Distinct();
+        Assert.Single(connections);
+    }
+
+    [Fact]
+    public async Task MoreConcurrentCallsThanOneConnectionCarries_OpenAnotherConnection()
+    {
+        using var clients = InteropClients.For(backends.Second.Address);
+        const int concurrentCalls = 150; // Kestrel allows 100 streams per HTTP/2 connection.
+
+        await Task.WhenAll(Enumerable.Range(0, concurrentCalls).Select(call =>
+            clients.Client.WaitAsync(new WaitRequest { Key = $"concurrent-{call}", Milliseconds = 1000 }, cancellationToken: Ct).ResponseAsync));
+
+        var connections = backends.Second.Wire.Where(request => request.Path == "/ecommerce.testing.v1.Interop/Wait")
+            .Select(request => request.ConnectionId).Distinct().Count();
+        Assert.True(connections >= 2, $"All {concurrentCalls} calls queued on {connections} connection(s).");
+    }
+
+    [Fact]
     public void Addresses_AreReadFromAspireStyleConfiguration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

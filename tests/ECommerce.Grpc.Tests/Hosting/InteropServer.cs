@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,10 +16,11 @@ public sealed class InteropServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InteropServer(WebApplication app, CapturedLogs logs)
+    private InteropServer(WebApplication app, CapturedLogs logs, ConcurrentQueue<WireRecord> wire)
     {
         _app = app;
         Logs = logs;
+        Wire = wire;
         Address = app.Services.GetRequiredService<IServer>().GetGrpcAddress();
     }
 
@@ -28,6 +31,9 @@ public sealed class InteropServer : IAsyncDisposable
     public InteropServerState State => _app.Services.GetRequiredService<InteropServerState>();
 
     public CapturedLogs Logs { get; }
+
+    /// <summary>One record per finished HTTP request, as it was on the wire.</summary>
+    public ConcurrentQueue<WireRecord> Wire { get; }
 
     public static async Task<InteropServer> StartAsync(string name = "csharp", Action<IServiceCollection>? configureServices = null)
     {
@@ -40,10 +46,17 @@ public sealed class InteropServer : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        var wire = new ConcurrentQueue<WireRecord>();
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            wire.Enqueue(new WireRecord(context.Request.Path, context.Connection.Id,
+                context.Request.Headers["grpc-encoding"].ToString(), context.Response.Headers["grpc-encoding"].ToString()));
+        });
         app.MapGrpcService<InteropService>();
         app.MapECommerceGrpcDefaults();
         await app.StartAsync();
-        return new InteropServer(app, logs);
+        return new InteropServer(app, logs, wire);
     }
 
     public async ValueTask DisposeAsync()
@@ -52,6 +65,9 @@ public sealed class InteropServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>What a request looked like on the wire: things grpc-dotnet handles before any handler runs.</summary>
+public sealed record WireRecord(PathString Path, string ConnectionId, string RequestEncoding, string ResponseEncoding);
 
 /// <summary>The one server most tests share, started once for the whole test assembly.</summary>
 public sealed class SharedInteropServer : IAsyncLifetime
