@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -9,6 +10,9 @@ namespace ECommerce.Grpc.Transcoding.Tests.Bookstore;
 public sealed class BookstoreService : Bookstore.BookstoreBase
 {
     public static readonly Timestamp PublishedAt = Timestamp.FromDateTime(new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Utc));
+
+    /// <summary>Completed when a stream that waited for cancellation (keyed by its parent) was cancelled.</summary>
+    public static ConcurrentDictionary<string, TaskCompletionSource> CancelledStreams { get; } = new();
 
     public static Book SampleBook(string name) => new()
     {
@@ -108,6 +112,19 @@ public sealed class BookstoreService : Bookstore.BookstoreBase
         for (var index = 1; index <= request.Count; index++)
         {
             await responseStream.WriteAsync(SampleBook($"{request.Parent}/books/{index}"), context.CancellationToken);
+        }
+        if (request.WaitForCancellation)
+        {
+            var cancelled = CancelledStreams.GetOrAdd(request.Parent, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.TrySetResult();
+                throw;
+            }
         }
         if (request.FailAtEnd)
         {

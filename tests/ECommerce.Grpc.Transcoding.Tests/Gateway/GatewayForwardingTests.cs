@@ -43,9 +43,7 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
         Assert.Equal("Bearer token-123", (string)answer.Json["authorization"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task ServerStreaming_IsNewlineDelimitedJson_WithAMidStreamFailureAsTheLastLine(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/4/books:stream?count=2&failAtEnd=true");
@@ -57,6 +55,22 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
         Assert.Contains("\"shelves/4/books/2\"", lines[1]);
         Assert.Contains("\"code\":10", lines[2].Replace(" ", ""));
         Assert.Contains("stream aborted after the last book", lines[2]);
+    }
+
+    [Theory, BothEdges]
+    public async Task CallerDisconnecting_CancelsTheCallAtTheService(RestEdge edge)
+    {
+        var parent = $"shelves/cancel-{edge}";
+        var cancelled = BookstoreService.CancelledStreams.GetOrAdd(parent, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var response = await hosts.Rest(edge).GetAsync($"/v1/{parent}/books:stream?count=1&waitForCancellation=true",
+            HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using (var lines = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken)))
+        {
+            Assert.Contains(parent + "/books/1", await lines.ReadLineAsync(TestContext.Current.CancellationToken));
+        }
+        response.Dispose();
+
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -56,9 +56,7 @@ public sealed class ErrorMappingTests(BookstoreHosts hosts)
         Assert.Equal(200, GrpcHttpStatus.From(StatusCode.OK));
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task UnknownRoute_Is404(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v2/shelves/1");

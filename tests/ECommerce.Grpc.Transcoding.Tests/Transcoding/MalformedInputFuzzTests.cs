@@ -45,9 +45,7 @@ public sealed class MalformedInputFuzzTests(BookstoreHosts hosts)
         ("filter", ["abc", "{}"]),
     ];
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task MalformedRequests_AreAll4xx_AndTheEdgeKeepsServing(RestEdge edge)
     {
         var client = hosts.Rest(edge);

@@ -6,9 +6,7 @@ namespace ECommerce.Grpc.Transcoding.Tests.Transcoding;
 /// <summary>How each part of a REST request lands in the gRPC request, checked on both edges.</summary>
 public sealed class RequestBindingTests(BookstoreHosts hosts)
 {
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task MultiSegmentPathVariable_BindsTheWholeResourceName_AndResponseFollowsProto3Json(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/7/books/42");
@@ -25,9 +23,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("first", (string)book["labels"]!["edition"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task QueryParameters_BindScalarsRepeatedNestedEnumsAndWellKnownTypes(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET",
@@ -47,9 +43,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("12", (string)received["minPages"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task PathVariable_WinsOverTheSameFieldInTheQuery(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/3/books?parent=shelves/other");
@@ -57,9 +51,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("shelves/3", (string)answer.Json["received"]!["parent"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task BodyField_FillsThatField_AndOtherFieldsComeFromTheQuery(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("POST", "/v1/shelves/3/books?requestId=r-1",
@@ -76,9 +68,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("hard", (string)book["labels"]!["cover"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task NestedPathField_SetsTheFieldInsideTheBodyMessage_AndFieldMaskComesFromTheQuery(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("PATCH", "/v1/shelves/1/books/2?updateMask=title,authors",
@@ -90,9 +80,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Contains("title,authors", (string)answer.Json["labels"]!["update_mask"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task BodyStar_IsTheWholeRequest_AndPathVariablesOverrideIt(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("PUT", "/v1/shelves/9/books/8",
@@ -103,9 +91,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("Replaced", (string)answer.Json["title"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task CustomVerb_RoutesToItsOwnMethod(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("POST", "/v1/shelves/1/books/2:archive", """{"reason":"worn out"}""");
@@ -116,9 +102,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal("worn out", (string)answer.Json["labels"]!["reason"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task Delete_ReturnsAnEmptyJsonObject(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("DELETE", "/v1/shelves/1/books/2");
@@ -127,9 +111,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Empty(answer.Json.AsObject());
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task DoubleWildcard_BindsTheRestOfThePathWithSlashes(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/files/docs/2024/report.txt");
@@ -153,9 +135,7 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
         Assert.Equal(expectedStore, (string)answer.Json["storeId"]!);
     }
 
-    [Theory]
-    [InlineData(RestEdge.InProcess)]
-    [InlineData(RestEdge.Gateway)]
+    [Theory, BothEdges]
     public async Task PercentEncodedPathSegment_IsDecoded(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/caf%C3%A9%20noir");
