@@ -62,51 +62,5 @@ public sealed class ServerDefaultsTests(SharedInteropServer shared) : IDisposabl
         Assert.Equal(large.Payload.Length, reply.Payload.Length);
     }
 
-    [Fact]
-    public async Task GzipRequest_IsDecompressedByTheServer()
-    {
-        var payload = ByteString.CopyFrom(Enumerable.Repeat((byte)'a', 64 * 1024).ToArray());
-        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
-
-        var reply = await _clients.Client.UnaryAsync(new EchoRequest { Payload = payload }, headers, cancellationToken: Ct);
-
-        Assert.Equal("gzip", reply.RequestEncoding);
-        Assert.Equal(payload, reply.Payload);
-    }
-
-    [Fact]
-    public async Task EveryCallKind_Works()
-    {
-        var unary = await _clients.Client.UnaryAsync(new EchoRequest { Message = "hello" }, cancellationToken: Ct);
-        Assert.Equal("hello", unary.Message);
-
-        using var serverStream = _clients.Client.ServerStream(new StreamRequest { Message = "m", Count = 3 }, cancellationToken: Ct);
-        var streamed = await serverStream.ResponseStream.ReadAllAsync(Ct).Select(reply => reply.Message).ToListAsync(Ct);
-        Assert.Equal(["m0", "m1", "m2"], streamed);
-
-        using var clientStream = _clients.Client.ClientStream(cancellationToken: Ct);
-        foreach (var message in new[] { "a", "b", "c" })
-        {
-            await clientStream.RequestStream.WriteAsync(new EchoRequest { Message = message }, Ct);
-        }
-
-        await clientStream.RequestStream.CompleteAsync();
-        var collected = await clientStream;
-        Assert.Equal(("a,b,c", 3), (collected.Message, collected.Count));
-
-        using var bidi = _clients.Client.Bidi(cancellationToken: Ct);
-        var echoed = new List<string>();
-        foreach (var message in new[] { "x", "y" })
-        {
-            await bidi.RequestStream.WriteAsync(new EchoRequest { Message = message }, Ct);
-            Assert.True(await bidi.ResponseStream.MoveNext(Ct));
-            echoed.Add(bidi.ResponseStream.Current.Message);
-        }
-
-        await bidi.RequestStream.CompleteAsync();
-        Assert.False(await bidi.ResponseStream.MoveNext(Ct));
-        Assert.Equal(["x", "y"], echoed);
-    }
-
     public void Dispose() => _clients.Dispose();
 }

@@ -10,14 +10,7 @@ import grpc
 
 import interop_messages
 
-message = interop_messages.load(sys.argv[1])
-EchoRequest = message("ecommerce.testing.v1.EchoRequest")
-EchoReply = message("ecommerce.testing.v1.EchoReply")
-StreamRequest = message("ecommerce.testing.v1.StreamRequest")
-FailRequest = message("ecommerce.testing.v1.FailRequest")
-WaitRequest = message("ecommerce.testing.v1.WaitRequest")
-Status = message("google.rpc.Status")
-BadRequest = message("google.rpc.BadRequest")
+messages = interop_messages.load(sys.argv[1])
 
 channel = grpc.insecure_channel(sys.argv[2])
 
@@ -26,7 +19,7 @@ def method(kind, name, request_class):
     factory = getattr(channel, kind)
     return factory(interop_messages.path(name),
                    request_serializer=request_class.SerializeToString,
-                   response_deserializer=EchoReply.FromString)
+                   response_deserializer=messages.EchoReply.FromString)
 
 
 def metadata_as_json(metadata):
@@ -35,44 +28,44 @@ def metadata_as_json(metadata):
 
 
 def unary():
-    reply = method("unary_unary", "Unary", EchoRequest)(EchoRequest(message="hello"), timeout=10)
+    reply = method("unary_unary", "Unary", messages.EchoRequest)(messages.EchoRequest(message="hello"), timeout=10)
     return {"message": reply.message, "server": reply.server}
 
 
 def server_stream():
-    replies = method("unary_stream", "ServerStream", StreamRequest)(StreamRequest(message="m", count=3), timeout=10)
+    replies = method("unary_stream", "ServerStream", messages.StreamRequest)(messages.StreamRequest(message="m", count=3), timeout=10)
     return {"messages": [reply.message for reply in replies]}
 
 
 def client_stream():
-    requests = iter([EchoRequest(message=text) for text in ("a", "b", "c")])
-    reply = method("stream_unary", "ClientStream", EchoRequest)(requests, timeout=10)
+    requests = iter([messages.EchoRequest(message=text) for text in ("a", "b", "c")])
+    reply = method("stream_unary", "ClientStream", messages.EchoRequest)(requests, timeout=10)
     return {"message": reply.message, "count": reply.count}
 
 
 def bidi():
-    requests = iter([EchoRequest(message=text) for text in ("x", "y")])
-    replies = method("stream_stream", "Bidi", EchoRequest)(requests, timeout=10)
+    requests = iter([messages.EchoRequest(message=text) for text in ("x", "y")])
+    replies = method("stream_stream", "Bidi", messages.EchoRequest)(requests, timeout=10)
     return {"messages": [reply.message for reply in replies]}
 
 
 def error_details():
     try:
-        method("unary_unary", "Fail", FailRequest)(FailRequest(field="sku", description="must not be empty"), timeout=10)
+        method("unary_unary", "Fail", messages.FailRequest)(messages.FailRequest(field="sku", description="must not be empty"), timeout=10)
         return {"code": "OK"}
     except grpc.RpcError as error:
         details = dict(error.trailing_metadata()).get("grpc-status-details-bin")
-        status = Status.FromString(details)
+        status = messages.Status.FromString(details)
         violations = []
         for detail in status.details:
             if detail.type_url.endswith("/google.rpc.BadRequest"):
-                violations += [[v.field, v.description] for v in BadRequest.FromString(detail.value).field_violations]
+                violations += [[v.field, v.description] for v in messages.BadRequest.FromString(detail.value).field_violations]
         return {"code": error.code().name, "status_code": status.code, "violations": violations}
 
 
 def deadline():
     try:
-        method("unary_unary", "Wait", WaitRequest)(WaitRequest(key="python-deadline", milliseconds=20000), timeout=0.3)
+        method("unary_unary", "Wait", messages.WaitRequest)(messages.WaitRequest(key="python-deadline", milliseconds=20000), timeout=0.3)
         return {"code": "OK"}
     except grpc.RpcError as error:
         return {"code": error.code().name}
@@ -80,14 +73,14 @@ def deadline():
 
 def gzip():
     payload = b"a" * 65536
-    reply = method("unary_unary", "Unary", EchoRequest)(
-        EchoRequest(message="zipped", payload=payload), timeout=10, compression=grpc.Compression.Gzip)
+    reply = method("unary_unary", "Unary", messages.EchoRequest)(
+        messages.EchoRequest(message="zipped", payload=payload), timeout=10, compression=grpc.Compression.Gzip)
     return {"request_encoding": reply.request_encoding, "payload_intact": reply.payload == payload}
 
 
 def metadata():
-    reply, call = method("unary_unary", "EchoMetadata", EchoRequest).with_call(
-        EchoRequest(message="meta"), timeout=10,
+    reply, call = method("unary_unary", "EchoMetadata", messages.EchoRequest).with_call(
+        messages.EchoRequest(message="meta"), timeout=10,
         metadata=(("x-echo-text", "hi"), ("x-echo-data-bin", b"\x00\x01\xfe\xff")))
     return {"message": reply.message,
             "headers": metadata_as_json(call.initial_metadata()),

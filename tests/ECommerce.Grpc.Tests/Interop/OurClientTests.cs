@@ -7,10 +7,12 @@ using Grpc.Core;
 
 namespace ECommerce.Grpc.Tests.Interop;
 
-/// <summary>A foreign server (Peers/*/interop_server.*) running for one test class, reached through our client.</summary>
-public abstract class ForeignServer : IAsyncLifetime
+/// <summary>
+/// One implementation of the Interop service running for one test class (ours, or a foreign one from
+/// Peers/*/interop_server.*), reached through our client as an application would configure it.
+/// </summary>
+public abstract class ServerPeer : IAsyncLifetime
 {
-    private ChildProcess? _process;
     private InteropClients? _clients;
 
     public Protos.Interop.InteropClient Client => (_clients ?? throw new InvalidOperationException("Not started.")).Client;
@@ -24,47 +26,91 @@ public abstract class ForeignServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _process = StartServer();
-        var announcement = await _process.ReadFirstLineAsync(TimeSpan.FromSeconds(30));
-        Port = int.Parse(announcement.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Port = await StartAsync();
         _clients = InteropClients.For(new Uri($"http://127.0.0.1:{Port}"));
     }
 
     public async ValueTask DisposeAsync()
     {
         _clients?.Dispose();
+        await StopAsync();
+    }
+
+    /// <summary>Starts the server and returns the port it listens on.</summary>
+    protected abstract Task<int> StartAsync();
+
+    protected abstract ValueTask StopAsync();
+}
+
+public sealed class CSharpServerPeer : ServerPeer
+{
+    private InteropServer? _server;
+
+    public override string PeerName => "csharp";
+
+    public override bool CompressesResponses => true;
+
+    protected override async Task<int> StartAsync()
+    {
+        _server = await InteropServer.StartAsync(PeerName);
+        return _server.Address.Port;
+    }
+
+    protected override async ValueTask StopAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A server in another language, started as a child process that announces "PORT n".</summary>
+public abstract class ProcessServerPeer : ServerPeer
+{
+    private ChildProcess? _process;
+
+    protected override async Task<int> StartAsync()
+    {
+        _process = StartProcess();
+        var announcement = await _process.ReadFirstLineAsync(TimeSpan.FromSeconds(30));
+        return int.Parse(announcement.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    protected override async ValueTask StopAsync()
+    {
         if (_process is not null)
         {
             await _process.DisposeAsync();
         }
     }
 
-    protected abstract ChildProcess StartServer();
+    protected abstract ChildProcess StartProcess();
 }
 
-public sealed class PythonServer : ForeignServer
+public sealed class PythonServerPeer : ProcessServerPeer
 {
     public override string PeerName => "python";
 
     public override bool CompressesResponses => true;
 
-    protected override ChildProcess StartServer() => ChildProcess.Start(
+    protected override ChildProcess StartProcess() => ChildProcess.Start(
         PeerTools.Python, [Path.Combine(PeerTools.PeersDirectory, "python", "interop_server.py"), PeerTools.DescriptorSet]);
 }
 
-public sealed class NodeServer : ForeignServer
+public sealed class NodeServerPeer : ProcessServerPeer
 {
     public override string PeerName => "node";
 
     /// <summary>grpc-js 1.14 servers always answer with grpc-encoding identity; they only decompress requests.</summary>
     public override bool CompressesResponses => false;
 
-    protected override ChildProcess StartServer() => ChildProcess.Start(
+    protected override ChildProcess StartProcess() => ChildProcess.Start(
         "node", [Path.Combine(PeerTools.PeersDirectory, "node", "interop_server.js"), PeerTools.DescriptorSet], PeerTools.NodeEnvironment);
 }
 
-/// <summary>The cases our client must handle against every foreign server.</summary>
-public abstract class ForeignServerTests<TServer>(TServer server) where TServer : ForeignServer
+/// <summary>The cases our client must handle against every server implementation.</summary>
+public abstract class OurClientTests<TServer>(TServer server) where TServer : ServerPeer
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -177,8 +223,11 @@ public abstract class ForeignServerTests<TServer>(TServer server) where TServer 
     }
 }
 
+/// <summary>Our client against our own server.</summary>
+public sealed class OurClientToCSharpServerTests(CSharpServerPeer server) : OurClientTests<CSharpServerPeer>(server), IClassFixture<CSharpServerPeer>;
+
 /// <summary>Our client against Debian's python grpcio server.</summary>
-public sealed class PythonServerTests(PythonServer server) : ForeignServerTests<PythonServer>(server), IClassFixture<PythonServer>;
+public sealed class OurClientToPythonServerTests(PythonServerPeer server) : OurClientTests<PythonServerPeer>(server), IClassFixture<PythonServerPeer>;
 
 /// <summary>Our client against an npm @grpc/grpc-js server.</summary>
-public sealed class NodeServerTests(NodeServer server) : ForeignServerTests<NodeServer>(server), IClassFixture<NodeServer>;
+public sealed class OurClientToNodeServerTests(NodeServerPeer server) : OurClientTests<NodeServerPeer>(server), IClassFixture<NodeServerPeer>;
