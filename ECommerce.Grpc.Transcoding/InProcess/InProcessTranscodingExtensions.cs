@@ -10,11 +10,16 @@ public static class InProcessTranscodingExtensions
     /// Adds Microsoft's gRPC JSON transcoding with the JSON settings the gateway transcoder also uses, so a
     /// REST caller sees the same JSON whether it talks to the service directly or through the gateway.
     /// Failures come back as google.rpc.Status JSON with the HTTP status mapped from the gRPC code.
+    /// Chain it after the shop's gRPC defaults: <c>services.AddECommerceGrpc().AddECommerceJsonTranscoding()</c>.
     /// </summary>
-    public static IGrpcServerBuilder AddECommerceJsonTranscoding(this IServiceCollection services) =>
-        services.AddGrpc().AddJsonTranscoding(options =>
+    public static IGrpcServerBuilder AddECommerceJsonTranscoding(this IGrpcServerBuilder grpc) =>
+        grpc.AddJsonTranscoding(options =>
         {
             options.JsonSettings = TranscodingJson.InProcessSettings;
             options.TypeRegistry = TranscodingJson.ErrorDetailTypes;
         });
+
+    /// <summary>The same on plain grpc-dotnet defaults, for a service that does not use <c>AddECommerceGrpc</c>.</summary>
+    public static IGrpcServerBuilder AddECommerceJsonTranscoding(this IServiceCollection services) =>
+        services.AddGrpc().AddECommerceJsonTranscoding();
 }

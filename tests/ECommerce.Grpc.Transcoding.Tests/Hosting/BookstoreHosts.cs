@@ -40,7 +40,7 @@ public sealed class BookstoreHosts : IAsyncLifetime
             kestrel.Listen(IPAddress.Loopback, 0, listen => { listen.Protocols = HttpProtocols.Http2; grpcListener = listen; });
             kestrel.Listen(IPAddress.Loopback, 0, listen => { listen.Protocols = HttpProtocols.Http1; restListener = listen; });
         });
-        builder.Services.AddECommerceJsonTranscoding();
+        builder.Services.AddECommerceGrpc().AddECommerceJsonTranscoding();
         _service = builder.Build();
         _service.MapGrpcService<BookstoreService>();
         _service.MapTranscodingOpenApi("Bookstore", "v1", [BookstoreReflection.Descriptor]);
