@@ -36,15 +36,21 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
     public async Task CallsAreSpreadOverEveryAddressOfTheService()
     {
         using var clients = new InteropClients([backends.First.Address, backends.Second.Address]);
+        // round_robin only picks connections that are ready; give the second one time to connect.
+        var seen = new HashSet<string>();
+        for (var call = 0; call < 500 && seen.Count < 2; call++)
+        {
+            seen.Add((await clients.Client.UnaryAsync(new EchoRequest(), cancellationToken: Ct)).Server);
+        }
 
         var servers = new List<string>();
-        for (var call = 0; call < 40; call++)
+        for (var call = 0; call < 20; call++)
         {
             servers.Add((await clients.Client.UnaryAsync(new EchoRequest(), cancellationToken: Ct)).Server);
         }
 
-        Assert.True(servers.Count(server => server == "first") >= 10, string.Join(",", servers));
-        Assert.True(servers.Count(server => server == "second") >= 10, string.Join(",", servers));
+        Assert.True(servers.Count(server => server == "first") >= 8, string.Join(",", servers));
+        Assert.True(servers.Count(server => server == "second") >= 8, string.Join(",", servers));
     }
 
     [Fact]
@@ -102,7 +108,7 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
         const int concurrentCalls = 150; // Kestrel allows 100 streams per HTTP/2 connection.
 
         await Task.WhenAll(Enumerable.Range(0, concurrentCalls).Select(call =>
-            clients.Client.WaitAsync(new WaitRequest { Key = $"concurrent-{call}", Milliseconds = 1000 }, cancellationToken: Ct).ResponseAsync));
+            clients.Client.WaitAsync(new WaitRequest { Key = $"concurrent-{call}", Milliseconds = 2000 }, cancellationToken: Ct).ResponseAsync));
 
         var connections = backends.Second.Wire.Where(request => request.Path == "/ecommerce.testing.v1.Interop/Wait")
             .Select(request => request.ConnectionId).Distinct().Count();
