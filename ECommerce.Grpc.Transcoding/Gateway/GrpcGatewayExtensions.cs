@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ECommerce.Grpc.Transcoding.Bindings;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -15,6 +16,9 @@ namespace ECommerce.Grpc.Transcoding.Gateway;
 /// </summary>
 public static class GrpcGatewayExtensions
 {
+    // The routes each app's gateway calls have mapped so far ("GET /v1/shelves/{p2}"), to catch conflicts across calls.
+    private static readonly ConditionalWeakTable<IEndpointRouteBuilder, Dictionary<string, HttpBinding>> MappedRoutes = new();
+
     public static IServiceCollection AddGrpcGateway(this IServiceCollection services, Action<GrpcGatewayOptions>? configure = null)
     {
         var options = services.AddOptions<GrpcGatewayOptions>();
@@ -30,22 +34,30 @@ public static class GrpcGatewayExtensions
         endpoints.MapGrpcGateway(remote, HttpBinding.ForFiles(contracts));
 
     /// <summary>
-    /// Maps the given bindings. Two bindings with the same HTTP method and route shape are a startup error
-    /// rather than a request-time ambiguity; otherwise ASP.NET Core's route precedence decides (a literal
-    /// segment beats a variable, a variable beats <c>**</c>).
+    /// Maps the given bindings. Two bindings with the same HTTP method and route shape, in this call or an
+    /// earlier one on the same app, are a startup error rather than a request-time ambiguity; otherwise
+    /// ASP.NET Core's route precedence decides (a literal segment beats a variable, a variable beats <c>**</c>).
     /// </summary>
     public static IEndpointConventionBuilder MapGrpcGateway(this IEndpointRouteBuilder endpoints, CallInvoker remote, IEnumerable<HttpBinding> bindings)
     {
         var options = endpoints.ServiceProvider.GetService<IOptions<GrpcGatewayOptions>>()?.Value ?? new GrpcGatewayOptions();
+        var unforwardable = options.ForwardedHeaders.FirstOrDefault(name =>
+            name.EndsWith("-bin", StringComparison.OrdinalIgnoreCase) || name.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase));
+        if (unforwardable is not null)
+        {
+            throw new InvalidOperationException($"GrpcGatewayOptions.ForwardedHeaders: '{unforwardable}' cannot be forwarded; '-bin' and 'grpc-' names are reserved for binary and protocol metadata.");
+        }
+
         var transcodable = bindings.Where(binding => !binding.Method.IsClientStreaming).ToList();
         var knownTypes = TranscodingJson.TypesOf(transcodable.Select(binding => binding.Method.File));
-        var routes = new Dictionary<string, HttpBinding>();
+        var routes = MappedRoutes.GetOrCreateValue(endpoints);
         var conventions = new List<IEndpointConventionBuilder>();
         foreach (var binding in transcodable)
         {
-            foreach (var path in binding.PathFields.Where(path => !FieldValueBinder.CanBindFromText(path.Leaf)))
+            var unbindable = binding.PathFields.FirstOrDefault(path => !FieldValueBinder.CanBindFromText(path.Leaf));
+            if (unbindable is not null)
             {
-                throw new InvalidOperationException($"{binding}: path variable '{path}' is a {FieldValueBinder.Describe(path.Leaf)}, which a URL segment cannot carry.");
+                throw new InvalidOperationException($"{binding}: path variable '{unbindable}' is a {FieldValueBinder.Describe(unbindable.Leaf)}, which a URL segment cannot carry.");
             }
             var pattern = binding.Path.ToRoutePattern();
             var routeKey = binding.HttpMethod + " " + pattern.RawText;

@@ -29,6 +29,8 @@ public sealed class BookstoreService : Bookstore.BookstoreBase
     public override Task<Shelf> GetShelf(GetShelfRequest request, ServerCallContext context) =>
         Task.FromResult(new Shelf { ShelfId = request.ShelfId, StoreId = request.StoreId, Theme = "theme-" + request.ShelfId });
 
+    public override Task<Shelf> GetShelfTheme(GetShelfRequest request, ServerCallContext context) => GetShelf(request, context);
+
     public override Task<Book> GetBook(GetBookRequest request, ServerCallContext context) =>
         Task.FromResult(SampleBook(request.Name));
 

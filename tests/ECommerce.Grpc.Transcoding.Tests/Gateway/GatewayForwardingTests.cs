@@ -85,7 +85,7 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
     }
 
     [Fact]
-    public async Task TwoBindingsForTheSameRoute_FailAtStartup_NamingBoth()
+    public async Task MappingARouteTwice_FailsAtStartup_NamingTheBinding()
     {
         var builder = WebApplication.CreateSlimBuilder();
         await using var app = builder.Build();
@@ -93,9 +93,26 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
         var getBook = bindings.Single(binding => binding.Method.Name == "GetBook");
         using var channel = GrpcChannel.ForAddress(hosts.GrpcAddress);
 
-        var conflict = Assert.Throws<InvalidOperationException>(() => app.MapGrpcGateway(channel.CreateCallInvoker(), [getBook, getBook]));
+        app.MapGrpcGateway(channel.CreateCallInvoker(), [getBook]);
+
+        var conflict = Assert.Throws<InvalidOperationException>(() => app.MapGrpcGateway(channel.CreateCallInvoker(), [getBook]));
 
         Assert.Contains("GET /v1/{name=shelves/*/books/*}", conflict.Message);
+    }
+
+    [Theory]
+    [InlineData("x-token-bin")]
+    [InlineData("grpc-timeout")]
+    public async Task ForwardingReservedMetadata_FailsAtStartup(string header)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddGrpcGateway(options => options.ForwardedHeaders.Add(header));
+        await using var app = builder.Build();
+        using var channel = GrpcChannel.ForAddress(hosts.GrpcAddress);
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapGrpcGateway(channel.CreateCallInvoker(), BookstoreReflection.Descriptor));
+
+        Assert.Contains(header, error.Message);
     }
 
     private static async Task<OneOffGateway> StartGatewayAsync(string remoteAddress)

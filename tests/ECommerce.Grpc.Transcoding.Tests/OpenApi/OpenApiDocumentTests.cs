@@ -35,6 +35,7 @@ public sealed class OpenApiDocumentTests(BookstoreHosts hosts)
         [
             "get /v1/shelves/{shelf_id} Bookstore_GetShelf",
             "get /v1/stores/{store_id}/shelves/{shelf_id} Bookstore_GetShelf_2",
+            "get /v1/shelves/{shelf_id}/theme Bookstore_GetShelfTheme",
             "get /v1/shelves/{name_shelves}/books/{name_books} Bookstore_GetBook",
             "patch /v1/shelves/{name_shelves}/books/{name_books} Bookstore_UpdateBook",
             "put /v1/shelves/{name_shelves}/books/{name_books} Bookstore_ReplaceBook",
@@ -72,6 +73,8 @@ public sealed class OpenApiDocumentTests(BookstoreHosts hosts)
         Assert.Equal("int64", (string)query["minPages"]["format"]!);
         Assert.Equal("string", (string)query["minPages"]["type"]!);
 
+        var theme = document["paths"]!["/v1/shelves/{shelf_id}/theme"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal("string", (string)theme["type"]!);
         var fail = document["paths"]!["/v1/failures/{code}"]!["get"]!["parameters"]![0]!;
         Assert.Equal("integer", (string)fail["schema"]!["type"]!);
     }

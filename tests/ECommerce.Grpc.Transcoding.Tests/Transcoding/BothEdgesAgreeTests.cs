@@ -14,6 +14,7 @@ public sealed class BothEdgesAgreeTests(BookstoreHosts hosts)
     {
         { "GET", "/v1/shelves/s1", null },
         { "GET", "/v1/stores/st/shelves/s1", null },
+        { "GET", "/v1/shelves/s1/theme", null },
         { "GET", "/v1/shelves/1/books/2", null },
         { "GET", "/v1/shelves/1/books?pageSize=5&authors=a&authors=b&filter.genre=GENRE_FICTION&filter.min_price=2.5&genres=1&minPages=12", null },
         { "GET", "/v1/shelves/1/books?filter.publishedAfter=2020-01-01T00:00:00.500Z", null },

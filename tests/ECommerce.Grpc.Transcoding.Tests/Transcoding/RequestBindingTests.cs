@@ -136,6 +136,15 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
     }
 
     [Theory, BothEdges]
+    public async Task ResponseBody_WritesOnlyThatField(RestEdge edge)
+    {
+        var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/s7/theme");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("theme-s7", answer.Json.GetValue<string>());
+    }
+
+    [Theory, BothEdges]
     public async Task PercentEncodedPathSegment_IsDecoded(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/caf%C3%A9%20noir");
