@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
@@ -20,6 +21,36 @@ public static class TranscodingJson
     /// <summary>The types an Any in a response or error may hold: error details plus the given contracts.</summary>
     public static TypeRegistry TypesOf(IEnumerable<FileDescriptor> contracts) =>
         TypeRegistry.FromFiles(contracts.Prepend(ErrorDetailsReflection.Descriptor).Distinct().ToArray());
+
+    /// <summary>Formats a message as compact proto3 JSON, as Microsoft's transcoding writes it.</summary>
+    public static string Format(this JsonFormatter formatter, IMessage message, bool asStreamLine) =>
+        Compact(formatter.Format(message)) + (asStreamLine ? "\n" : "");
+
+    /// <summary>
+    /// JsonFormatter always separates tokens with spaces (<c>{ "a": 1 }</c>); this drops every space outside
+    /// string literals so the gateway's bytes match the in-process edge's (<c>{"a":1}</c>).
+    /// </summary>
+    public static string Compact(string formattedJson)
+    {
+        var compact = new StringBuilder(formattedJson.Length);
+        var inString = false;
+        var escaped = false;
+        foreach (var c in formattedJson)
+        {
+            if (inString)
+            {
+                inString = escaped || c != '"';
+                escaped = !escaped && c == '\\';
+                compact.Append(c);
+            }
+            else if (c != ' ')
+            {
+                inString = c == '"';
+                compact.Append(c);
+            }
+        }
+        return compact.ToString();
+    }
 
     public static JsonFormatter Formatter(TypeRegistry types) =>
         new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithTypeRegistry(types));

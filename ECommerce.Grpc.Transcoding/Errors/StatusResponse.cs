@@ -29,6 +29,6 @@ public static class StatusResponse
     {
         response.StatusCode = GrpcHttpStatus.From((StatusCode)status.Code);
         response.ContentType = "application/json; charset=utf-8";
-        return response.WriteAsync(formatter.Format(status) + (asStreamLine ? "\n" : ""), response.HttpContext.RequestAborted);
+        return response.WriteAsync(formatter.Format(status, asStreamLine), response.HttpContext.RequestAborted);
     }
 }

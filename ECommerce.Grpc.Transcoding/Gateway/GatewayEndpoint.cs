@@ -56,7 +56,7 @@ internal sealed class GatewayEndpoint
             {
                 var response = await _remote.AsyncUnaryCall(_method, null, call, request);
                 context.Response.ContentType = JsonContentType;
-                await context.Response.WriteAsync(FormatResponse(response), context.RequestAborted);
+                await context.Response.WriteAsync(FormatResponse(response, asStreamLine: false), context.RequestAborted);
             }
         }
         catch (RpcException failure) when (!context.RequestAborted.IsCancellationRequested)
@@ -65,7 +65,7 @@ internal sealed class GatewayEndpoint
             if (context.Response.HasStarted)
             {
                 // Mid-stream the HTTP status is already 200, so the failure becomes the stream's last line.
-                await context.Response.WriteAsync(_formatter.Format(status) + "\n", context.RequestAborted);
+                await context.Response.WriteAsync(_formatter.Format(status, asStreamLine: true), context.RequestAborted);
             }
             else
             {
@@ -91,7 +91,7 @@ internal sealed class GatewayEndpoint
                 {
                     response.ContentType = JsonContentType;
                 }
-                await response.WriteAsync(FormatResponse(call.ResponseStream.Current) + "\n", cancellation);
+                await response.WriteAsync(FormatResponse(call.ResponseStream.Current, asStreamLine: true), cancellation);
                 await response.Body.FlushAsync(cancellation);
             }
             if (!response.HasStarted)
@@ -101,15 +101,15 @@ internal sealed class GatewayEndpoint
         }
     }
 
-    private string FormatResponse(IMessage response)
+    private string FormatResponse(IMessage response, bool asStreamLine)
     {
         if (_binding.ResponseBodyField is null)
         {
-            return _formatter.Format(response);
+            return _formatter.Format(response, asStreamLine);
         }
         using var writer = new StringWriter();
         _formatter.WriteValue(writer, _binding.ResponseBodyField.Accessor.GetValue(response));
-        return writer.ToString();
+        return TranscodingJson.Compact(writer.ToString()) + (asStreamLine ? "\n" : "");
     }
 
     private Metadata ForwardedMetadata(HttpRequest request)

@@ -55,6 +55,20 @@ public sealed class BothEdgesAgreeTests(BookstoreHosts hosts)
         }
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/shelves/1/books/2", null)]
+    [InlineData("GET", "/v1/shelves/1/books?pageSize=5&authors=a%20b", null)]
+    [InlineData("GET", "/v1/shelves/1/books:stream?count=2&failAtEnd=true", null)]
+    [InlineData("GET", "/v1/failures/5", null)]
+    [InlineData("POST", "/v1/shelves/1/books", """{"title":"spaces  and \"quotes\"","labels":{"k":" v "}}""")]
+    public async Task PlainContent_IsByteForByteTheSame(string method, string path, string? body)
+    {
+        var inProcess = await hosts.InProcessRest.SendAsync(method, path, body);
+        var gateway = await hosts.GatewayRest.SendAsync(method, path, body);
+
+        Assert.Equal(inProcess.Body, gateway.Body);
+    }
+
     public static TheoryData<string, string, string?, string> InvalidInput => new()
     {
         { "POST", "/v1/shelves/1/books", """{"title":""", "open JSON object" },
