@@ -8,7 +8,8 @@
 # Usage: eng/bench-grpc.sh
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (8, per measured run),
 #   BENCH_WARMUP_SECONDS (2, before each run), BENCH_CONNECTIONS (4), BENCH_STREAMS (16 per
-#   connection), BENCH_CLIENT_CONCURRENCY (64), BENCH_GRPCIO_WORKERS (4).
+#   connection), BENCH_CLIENT_CONCURRENCY (64), BENCH_CLIENT_WARMUP_SECONDS (5),
+#   BENCH_GRPCIO_WORKERS (4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,8 @@ warmup=${BENCH_WARMUP_SECONDS:-2}
 connections=${BENCH_CONNECTIONS:-4}
 streams=${BENCH_STREAMS:-16}
 client_concurrency=${BENCH_CLIENT_CONCURRENCY:-64}
+# The client is a fresh process each round; its JIT needs longer than the long-lived servers'.
+client_warmup=${BENCH_CLIENT_WARMUP_SECONDS:-5}
 grpcio_workers=${BENCH_GRPCIO_WORKERS:-4}
 method_path=/ecommerce.bench.v1.ProductBench/GetProduct
 node_modules=$PWD/eng/node/node_modules
@@ -143,8 +146,8 @@ measure() {
     h2load-one-connection) h2load_run ours 1 "$client_concurrency" "${accept_gzip[@]}" ;;
     client)
       local out
-      out=$(timeout $((seconds + warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
-        --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$warmup") ||
+      out=$(timeout $((seconds + client_warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
+        --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$client_warmup") ||
         fail "client run failed: $out"
       result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) cpu_us_per_call=([0-9.]+).*/\1 \2 \3 - \4/p' <<<"$out")
       ;;
