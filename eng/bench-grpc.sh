@@ -166,14 +166,14 @@ echo "bench-grpc: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # One untimed pass first so the .NET servers' tiered JIT has settled before round 1.
 for server in "${servers[@]}"; do
-  timeout $((seconds + 30)) h2load -D "$seconds" -c "$connections" -m "$streams" "${h2load_request[@]}" \
+  timeout $((warmup * 2 + 30)) h2load -D $((warmup * 2)) -c "$connections" -m "$streams" "${h2load_request[@]}" \
     "$(url "$server")$method_path" >/dev/null
 done
-timeout $((seconds + 30)) h2load -D "$seconds" -c "$connections" -m "$streams" "${h2load_request[@]}" "${accept_gzip[@]}" \
+timeout $((warmup * 2 + 30)) h2load -D $((warmup * 2)) -c "$connections" -m "$streams" "${h2load_request[@]}" "${accept_gzip[@]}" \
   "$(url ours)$method_path" >/dev/null
 
 rows=(ours ours-gzip kestrel grpc-js grpcio h2load-one-connection client)
-results=$work/results # lines: round row req/s p50_ms p99_ms
+results=$work/results # lines: round row req/s p50_ms p99_ms server_cpu_us caller_cpu_us
 : >"$results"
 for round in $(seq 1 "$rounds"); do
   # Rotate the order each round so no row always runs first or last.
