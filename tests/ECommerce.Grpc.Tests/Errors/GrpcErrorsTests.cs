@@ -35,4 +35,29 @@ public sealed class GrpcErrorsTests
         var violations = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => (v.Field, v.Description));
         Assert.Equal([("items[0].quantity", "must be at least 1"), ("address.zip", "is required")], violations);
     }
+
+    [Fact]
+    public void FieldViolations_ReportsEveryBadFieldAtOnce()
+    {
+        var violations = new FieldViolations()
+            .Check(valid: false, "email", "must contain @")
+            .Check(valid: true, "name", "is required")
+            .Add("password", "is too short");
+
+        var error = Assert.Throws<RpcException>(violations.ThrowIfAny);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("email must contain @", error.Status.Detail, StringComparison.Ordinal);
+        var fields = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field);
+        Assert.Equal(["email", "password"], fields);
+    }
+
+    [Fact]
+    public void FieldViolations_WithNothingWrong_DoesNotThrow()
+    {
+        var violations = new FieldViolations().Check(valid: true, "name", "is required");
+
+        Assert.True(violations.IsEmpty);
+        violations.ThrowIfAny();
+    }
 }
