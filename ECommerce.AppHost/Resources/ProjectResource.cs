@@ -15,6 +15,7 @@ public sealed class ProjectResource : Resource
     private readonly List<EndpointDefinition> _endpoints = [new(GrpcEndpoint, HttpProtocols.Http2, Port: 0, IsExternal: false)];
     private readonly List<IResourceWithConnectionString> _connectionReferences = [];
     private readonly List<ProjectResource> _serviceReferences = [];
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private IReadOnlyList<IReadOnlyList<EndpointAddress>>? _addresses;
 
     internal ProjectResource(string name, string projectPath) : base(name)
@@ -34,6 +35,9 @@ public sealed class ProjectResource : Resource
     public IReadOnlyList<IResourceWithConnectionString> ConnectionReferences => _connectionReferences;
 
     public IReadOnlyList<ProjectResource> ServiceReferences => _serviceReferences;
+
+    /// <summary>Variables set last, over those the AppHost derives from endpoints and references.</summary>
+    public IReadOnlyDictionary<string, string> Environment => _environment;
 
     /// <summary>Runs <paramref name="count"/> processes, each on its own ports; callers spread calls over all of them.</summary>
     public ProjectResource WithReplicas(int count)
@@ -77,6 +81,17 @@ public sealed class ProjectResource : Resource
     public ProjectResource WithReference(ProjectResource service)
     {
         _serviceReferences.Add(service);
+        return this;
+    }
+
+    /// <summary>Sets an environment variable of every replica, e.g. a feature switch or a log level.</summary>
+    public ProjectResource WithEnvironment(string name, string value)
+    {
+        if (string.IsNullOrEmpty(name) || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a valid environment variable name: use ASCII letters, digits and '_' (\"__\" separates configuration sections).", nameof(name));
+        }
+        _environment[name] = value;
         return this;
     }
 

@@ -78,6 +78,10 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
                 }
             }
         }
+        foreach (var (name, value) in resource.Environment)
+        {
+            environment[name] = value;
+        }
         return environment;
     }
 

@@ -1,0 +1,41 @@
+using ECommerce.AppHost.Tests.Harness;
+
+namespace ECommerce.AppHost.Tests;
+
+[Collection(AppHostProcessCollection.Name)]
+public sealed class ShutdownTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Sigterm_stops_every_resource_in_reverse_start_order_and_exits_cleanly()
+    {
+        await using var host = await AppHostProcess.StartAsync(Cancellation);
+        await host.WaitUntilReadyAsync(Cancellation);
+        var rows = await host.Dashboard.GetResourcesAsync(Cancellation);
+        var pids = rows.Where(row => row.ProcessId is not null).Select(row => row.ProcessId!.Value).ToList();
+
+        host.Signal(AppHostProcess.SigTerm);
+
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(90), Cancellation));
+        Assert.DoesNotContain(pids, Processes.IsRunning);
+        var stopOrder = host.Output.All.Where(line => line.EndsWith(": stopped", StringComparison.Ordinal)).Select(line => line.Split(':')[0]);
+        Assert.Equal(rows.Select(row => row.Name).Reverse(), stopOrder);
+        Assert.DoesNotContain(host.Errors.All, line => line.Contains("exited unexpectedly", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Killing_the_apphost_outright_leaves_no_process_behind()
+    {
+        await using var host = await AppHostProcess.StartAsync(Cancellation);
+        await host.WaitUntilReadyAsync(Cancellation);
+        var pids = (await host.Dashboard.GetResourcesAsync(Cancellation))
+            .Where(row => row.ProcessId is not null).Select(row => row.ProcessId!.Value).ToList();
+        Assert.Equal(3, pids.Count);
+
+        host.Signal(AppHostProcess.SigKill);
+        await host.WaitForExitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Empty(await Processes.WaitUntilGoneAsync(pids, TimeSpan.FromSeconds(30), Cancellation));
+    }
+}
