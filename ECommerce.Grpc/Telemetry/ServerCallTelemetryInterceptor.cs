@@ -58,8 +58,11 @@ internal sealed partial class ServerCallTelemetryInterceptor : Interceptor
             status = ex.StatusCode;
             throw;
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
+            // Once the caller has gone or the deadline has passed, whatever the handler throws
+            // (OperationCanceledException, an IOException from a reset stream) is the call ending
+            // early, not a fault in the service.
             status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             throw;
         }

@@ -36,6 +36,7 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await telemetry.Server.State.HandlerCancelled("deadline").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await LoggedAsync($"gRPC call {Service}/Wait finished with DeadlineExceeded");
     }
 
     [Fact]
@@ -49,6 +50,7 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
 
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await telemetry.Server.State.HandlerCancelled("cancelled").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await LoggedAsync($"gRPC call {Service}/Wait finished with Cancelled");
     }
 
     [Fact]
@@ -118,6 +120,17 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
             && entry.Message.StartsWith($"gRPC call {Service}/Unary finished with OK", StringComparison.Ordinal));
         Assert.Contains(telemetry.Server.Logs.Entries, entry => entry.Level == LogLevel.Information
             && entry.Message.StartsWith($"gRPC call {Service}/Fail finished with InvalidArgument", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits for a log line the server writes after the handler has ended, which can be after the caller hears back.</summary>
+    private async Task LoggedAsync(string messageStart)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!telemetry.Server.Logs.Entries.Any(entry => entry.Message.StartsWith(messageStart, StringComparison.Ordinal)))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"Never logged: {messageStart}");
+            await Task.Delay(20, Ct);
+        }
     }
 
     public void Dispose() => _clients.Dispose();
