@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ECommerce.Grpc.Transcoding.Tests.Hosting;
+using Microsoft.OpenApi;
 
 namespace ECommerce.Grpc.Transcoding.Tests.OpenApi;
 
@@ -21,6 +22,22 @@ public sealed class OpenApiDocumentTests(BookstoreHosts hosts)
     public async Task BothEdges_ServeTheSameDocument()
     {
         Assert.True(JsonNode.DeepEquals(await DocumentAsync(RestEdge.InProcess), await DocumentAsync(RestEdge.Gateway)));
+    }
+
+    [Fact]
+    public async Task Document_ReadsAndValidatesCleanlyInMicrosoftOpenApi()
+    {
+        var answer = await hosts.GatewayRest.SendAsync("GET", "/openapi/v1.json");
+
+        var read = OpenApiDocument.Parse(answer.Body, "json");
+
+        Assert.Empty(read.Diagnostic!.Errors);
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_0, read.Diagnostic.SpecificationVersion);
+        var document = read.Document!;
+        Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet())!);
+        var book = document.Components!.Schemas!["ecommerce.transcoding.tests.v1.Book"];
+        Assert.Equal(JsonSchemaType.String, book.Properties!["publishedAt"].Type);
+        Assert.Equal("date-time", book.Properties!["publishedAt"].Format);
     }
 
     [Fact]
