@@ -6,22 +6,22 @@
 # interleaved rounds. Results and how to read them: docs/benchmarks/grpc.md.
 #
 # Usage: eng/bench-grpc.sh
-# Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (8, per measured run),
+# Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (6, per measured run),
 #   BENCH_WARMUP_SECONDS (2, before each run), BENCH_CONNECTIONS (4), BENCH_STREAMS (16 per
 #   connection), BENCH_CLIENT_CONCURRENCY (64), BENCH_CLIENT_WARMUP_SECONDS (5),
-#   BENCH_GRPCIO_WORKERS (4).
+#   BENCH_GRPCIO_WORKERS (one per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${BENCH_ROUNDS:-3}
-seconds=${BENCH_SECONDS:-8}
+seconds=${BENCH_SECONDS:-6}
 warmup=${BENCH_WARMUP_SECONDS:-2}
 connections=${BENCH_CONNECTIONS:-4}
 streams=${BENCH_STREAMS:-16}
 client_concurrency=${BENCH_CLIENT_CONCURRENCY:-64}
 # The client is a fresh process each round; its JIT needs longer than the long-lived servers'.
 client_warmup=${BENCH_CLIENT_WARMUP_SECONDS:-5}
-grpcio_workers=${BENCH_GRPCIO_WORKERS:-4}
+grpcio_workers=${BENCH_GRPCIO_WORKERS:-$(nproc)}
 method_path=/ecommerce.bench.v1.ProductBench/GetProduct
 node_modules=$PWD/eng/node/node_modules
 python=/usr/bin/python3 # Debian's, which has python3-grpcio; not whichever python is first on PATH

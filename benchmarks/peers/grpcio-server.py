@@ -8,7 +8,7 @@ from the descriptor set `ECommerce.Grpc.Benchmarks fixtures` writes, and the met
 registered through a generic handler. Each request is still parsed and each response
 serialized, as a real service would.
 
-Usage: /usr/bin/python3 grpcio-server.py --port N --fixtures DIR [--workers 4]
+Usage: /usr/bin/python3 grpcio-server.py --port N --fixtures DIR [--workers THREADS]
 """
 import argparse
 import os
@@ -20,9 +20,10 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--fixtures", required=True)
-# The handler holds the GIL for all of its few microseconds, so threads beyond a handful only
-# add contention; eng/bench-grpc.sh and docs/benchmarks/grpc.md record the size used.
-parser.add_argument("--workers", type=int, default=4)
+# One worker thread per core: the handler holds the GIL for all of its few microseconds, so
+# more threads only contend for it (measured on 2 cores: 4 or 8 threads were no faster and
+# often slower, with more CPU per request). docs/benchmarks/grpc.md records the figures.
+parser.add_argument("--workers", type=int, default=os.cpu_count())
 args = parser.parse_args()
 
 descriptors = descriptor_pb2.FileDescriptorSet.FromString(
