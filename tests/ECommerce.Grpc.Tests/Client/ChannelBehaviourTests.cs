@@ -116,6 +116,20 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
     }
 
     [Fact]
+    public async Task IdleConnection_IsClosedAfterTheIdleTimeout_AndReopenedOnTheNextCall()
+    {
+        using var clients = InteropClients.For(backends.First.Address,
+            options => options.PooledConnectionIdleTimeout = TimeSpan.FromMilliseconds(500));
+
+        await clients.Client.UnaryAsync(new EchoRequest { Message = "before-idle" }, cancellationToken: Ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await clients.Client.UnaryAsync(new EchoRequest { Message = "after-idle" }, cancellationToken: Ct);
+
+        var connections = backends.First.Wire.TakeLast(2).Select(request => request.ConnectionId).Distinct();
+        Assert.Equal(2, connections.Count());
+    }
+
+    [Fact]
     public void Addresses_AreReadFromAspireStyleConfiguration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
