@@ -72,7 +72,7 @@ internal sealed class GatewayEndpoint
                 await StatusResponse.WriteAsync(context.Response, status, _formatter, _binding.IsServerStreaming);
             }
         }
-        catch (RpcException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception cancelled) when (cancelled is RpcException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
             // The REST caller went away and the call was cancelled with it; nobody is left to answer.
         }

@@ -74,6 +74,17 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
     }
 
     [Fact]
+    public async Task CallTimeout_BecomesTheDeadline_AndAnExpiredOneIs504()
+    {
+        await using var gateway = await StartGatewayAsync(hosts.GrpcAddress.ToString(), options => options.CallTimeout = TimeSpan.FromMilliseconds(300));
+
+        var answer = await gateway.Client.SendAsync("GET", "/v1/shelves/slow/books:stream?count=0&waitForCancellation=true");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, answer.Status);
+        Assert.Equal(4, (int)answer.Json["code"]!);
+    }
+
+    [Fact]
     public async Task RemoteServiceDown_Is503WithUnavailableStatus()
     {
         await using var gateway = await StartGatewayAsync("http://127.0.0.1:1");
@@ -115,10 +126,11 @@ public sealed class GatewayForwardingTests(BookstoreHosts hosts)
         Assert.Contains(header, error.Message);
     }
 
-    private static async Task<OneOffGateway> StartGatewayAsync(string remoteAddress)
+    private static async Task<OneOffGateway> StartGatewayAsync(string remoteAddress, Action<GrpcGatewayOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddGrpcGateway(configure);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var channel = GrpcChannel.ForAddress(remoteAddress);
