@@ -210,3 +210,4 @@ echo "|---|---:|---:|---:|---:|---:|"
 for row in client h2load-one-connection; do table_row "$row" h2load-one-connection 7; done
 echo
 echo "Machine: $(nproc) cores; servers and load generators share them, over 127.0.0.1. Load average (1, 5, 15 min): $load_before before, $load_after after."
+echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), .NET $(dotnet --version), h2load $(h2load --version | sed -nE 's/.*nghttp2\/([0-9.]+).*/\1/p')."
