@@ -4,6 +4,7 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -22,17 +23,22 @@ public static class GrpcServerExtensions
     /// Each health-check tag becomes a health service name, and "" reports all checks together.
     /// </summary>
     /// <param name="configure">Adjusts grpc-dotnet's options after the defaults are applied.</param>
+    /// <remarks>Safe to call again (say, after the service defaults did) to pass <paramref name="configure"/>.</remarks>
     public static IGrpcServerBuilder AddECommerceGrpc(this IServiceCollection services, Action<GrpcServiceOptions>? configure = null)
     {
         services.AddMetrics();
-        services.AddSingleton<ServerCallTelemetryInterceptor>();
+        services.TryAddSingleton<ServerCallTelemetryInterceptor>();
         var builder = services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
             options.ResponseCompressionAlgorithm = "gzip";
             options.ResponseCompressionLevel = CompressionLevel.Fastest;
             options.EnableDetailedErrors = false;
-            options.Interceptors.Add<ServerCallTelemetryInterceptor>();
+            if (!options.Interceptors.Any(interceptor => interceptor.Type == typeof(ServerCallTelemetryInterceptor)))
+            {
+                options.Interceptors.Add<ServerCallTelemetryInterceptor>();
+            }
+
             configure?.Invoke(options);
         });
 

@@ -62,5 +62,16 @@ public sealed class ServerDefaultsTests(SharedInteropServer shared) : IDisposabl
         Assert.Equal(large.Payload.Length, reply.Payload.Length);
     }
 
+    [Fact]
+    public async Task RegisteringTheDefaultsTwice_StillLogsEachCallOnce()
+    {
+        await using var server = await InteropServer.StartAsync(configureServices: services => services.AddECommerceGrpc());
+        using var clients = InteropClients.For(server.Address);
+
+        await clients.Client.UnaryAsync(new EchoRequest { Message = "once" }, cancellationToken: Ct);
+
+        Assert.Single(server.Logs.Entries, entry => entry.Message.StartsWith("gRPC call ecommerce.testing.v1.Interop/Unary", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _clients.Dispose();
 }
