@@ -79,7 +79,8 @@ internal sealed class GatewayEndpoint
     }
 
     // Server streaming is newline-delimited JSON, one message per line, flushed as each arrives (what
-    // Microsoft's transcoding writes too); the status line is only sent once the first message is in.
+    // Microsoft's transcoding writes too); the status line is only sent once the first message is in, and an
+    // empty stream is a 200 with an empty body.
     private async Task StreamAsync(HttpResponse response, AsyncServerStreamingCall<IMessage> call)
     {
         using (call)
@@ -93,10 +94,6 @@ internal sealed class GatewayEndpoint
                 }
                 await response.WriteAsync(FormatResponse(call.ResponseStream.Current, asStreamLine: true), cancellation);
                 await response.Body.FlushAsync(cancellation);
-            }
-            if (!response.HasStarted)
-            {
-                response.ContentType = JsonContentType;
             }
         }
     }

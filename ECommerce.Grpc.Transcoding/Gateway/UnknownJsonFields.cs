@@ -12,8 +12,9 @@ internal static class UnknownJsonFields
 {
     public static void Prune(JsonObject json, MessageDescriptor message)
     {
-        // Well-known types with their own JSON shape (Any, Struct, Timestamp, wrappers, …) are left to the parser.
-        if (message.File.Package == "google.protobuf")
+        // Well-known types with their own JSON shape (Any, Struct, Timestamp, wrappers, …) are left to the
+        // parser; Empty is an ordinary message, so extra fields sent to it are dropped like any other.
+        if (message.File.Package == "google.protobuf" && message.FullName != Google.Protobuf.WellKnownTypes.Empty.Descriptor.FullName)
         {
             return;
         }

@@ -30,6 +30,7 @@ public sealed class BothEdgesAgreeTests(BookstoreHosts hosts)
         { "GET", "/v1/files/", null },
         { "GET", "/v1/failures/9", null },
         { "GET", "/v1/shelves/1/books:stream?count=3", null },
+        { "GET", "/v1/shelves/1/books:stream?count=0", null },
         { "GET", "/v1/shelves/1/books:stream?count=-1", null },
         { "GET", "/v1/shelves/1/books:stream?count=2&failAtEnd=true", null },
         { "GET", "/v1/nothing/here", null },
