@@ -1,3 +1,4 @@
+using System.Reflection;
 using ECommerce.Grpc.Tests.Peers;
 
 namespace ECommerce.Grpc.Tests.Analyzers;
@@ -46,8 +47,10 @@ public sealed class AnalyzerWiringTests : IDisposable
             }
             """, TestContext.Current.CancellationToken);
 
+        // ECommerce.Grpc and the analyzer were built with this test project, in its configuration.
+        var configuration = typeof(AnalyzerWiringTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         await using var build = ChildProcess.Start("dotnet",
-            ["build", "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "-v:quiet", "-nologo"],
+            ["build", "-c", configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "-v:quiet", "-nologo"],
             new Dictionary<string, string> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
             _project.FullName);
         var exitCode = await build.WaitForExitAsync(TimeSpan.FromSeconds(150));
