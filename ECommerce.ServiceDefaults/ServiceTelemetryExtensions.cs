@@ -1,4 +1,5 @@
 using ECommerce.Grpc;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,10 +14,11 @@ namespace ECommerce.ServiceDefaults;
 public static class ServiceTelemetryExtensions
 {
     /// <summary>
-    /// Subscribes to the activity sources and meters .NET and grpc-dotnet already emit, so no
-    /// instrumentation package is needed. The service's name comes from OTEL_SERVICE_NAME, and the
-    /// exporter from OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_PROTOCOL; without an endpoint
-    /// nothing is exported. Console log lines carry the trace and span id of the call they belong to.
+    /// Served requests (ASP.NET Core instrumentation, which names and tags them; health probes are left
+    /// out), gRPC and HttpClient calls, and the meters .NET and grpc-dotnet emit. The service's name
+    /// comes from OTEL_SERVICE_NAME, and the exporter from OTEL_EXPORTER_OTLP_ENDPOINT /
+    /// OTEL_EXPORTER_OTLP_PROTOCOL; without an endpoint nothing is exported. Console log lines carry
+    /// the trace and span id of the call they belong to.
     /// </summary>
     public static TBuilder AddServiceTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -41,11 +43,9 @@ public static class ServiceTelemetryExtensions
                 "Microsoft.AspNetCore.Server.Kestrel",
                 "System.Net.Http",
                 "System.Runtime"))
-            .WithTracing(tracing => tracing.AddSource(
-                builder.Environment.ApplicationName,
-                GrpcTelemetry.ServerActivitySourceName,
-                GrpcTelemetry.ClientActivitySourceName,
-                "System.Net.Http"));
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddSource(builder.Environment.ApplicationName, GrpcTelemetry.ClientActivitySourceName, "System.Net.Http"));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -53,4 +53,8 @@ public static class ServiceTelemetryExtensions
         }
         return builder;
     }
+
+    /// <summary>Orchestrators and load balancers ask every few seconds; tracing that would bury real calls.</summary>
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments("/grpc.health.v1.Health") || path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 }

@@ -16,9 +16,6 @@ public sealed record AppHostOptions
     /// <summary>How long a started resource may take to report healthy before it is reported as failing.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Passed to every service as OTEL_EXPORTER_OTLP_ENDPOINT; taken from the AppHost's own environment.</summary>
-    public string? OtlpEndpoint { get; init; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
-
     public string LogsDirectory => Path.Combine(DataDirectory, "logs");
 
     public const string Usage =

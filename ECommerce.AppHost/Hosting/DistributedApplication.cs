@@ -2,13 +2,11 @@ using System.Net;
 using ECommerce.AppHost.Dashboard;
 using ECommerce.AppHost.Orchestration;
 using ECommerce.AppHost.Resources;
+using ECommerce.AppHost.Telemetry;
 using ECommerce.LocalInfrastructure;
 using ECommerce.LocalInfrastructure.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,13 +22,15 @@ namespace ECommerce.AppHost.Hosting;
 public sealed class DistributedApplication
 {
     private readonly IReadOnlyList<Resource> _resources;
-    private readonly RunContext _context;
+    private readonly AppHostOptions _options;
+    private readonly RepositoryLayout _repository;
     private readonly AppHostConsole _console;
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, RunContext context, AppHostConsole console)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, AppHostOptions options, RepositoryLayout repository, AppHostConsole console)
     {
         _resources = resources;
-        _context = context;
+        _options = options;
+        _repository = repository;
         _console = console;
     }
 
@@ -51,24 +51,25 @@ public sealed class DistributedApplication
 
     private async Task RunCoreAsync(CancellationToken cancellationToken)
     {
-        var options = _context.Options;
+        var options = _options;
         PrepareDataDirectory(options);
-        if (options.DashboardPort != 0)
-        {
-            Loopback.EnsurePortFree("Dashboard", options.DashboardPort);
-        }
+        // The port is chosen before anything starts: services are told it, as their OTLP endpoint.
+        var dashboardPort = options.DashboardPort == 0 ? Loopback.FreePort() : options.DashboardPort;
+        Loopback.EnsurePortFree("Dashboard", dashboardPort);
+        var dashboardUrl = $"http://{Loopback.Host}:{dashboardPort}";
 
-        var orchestrator = new Orchestrator(_resources, _context, _console);
+        var orchestrator = new Orchestrator(_resources, new RunContext(options, _repository, dashboardUrl), _console);
+        var telemetry = new TelemetryStore();
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         web.Logging.SetMinimumLevel(LogLevel.Warning);
         web.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         // The dashboard answers only to loopback names, so a web page cannot reach it through DNS rebinding.
         web.Configuration["AllowedHosts"] = "localhost;127.0.0.1";
-        web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.DashboardPort));
+        web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, dashboardPort));
         await using var app = web.Build();
         app.MapDashboard(orchestrator);
+        app.MapTelemetry(telemetry);
         await app.StartAsync(cancellationToken);
-        var dashboardUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
 
         _console.Info($"ECommerce AppHost (mesh): {_resources.Count} resources, data in {options.DataDirectory}");
         _console.Info($"Dashboard: {dashboardUrl}");

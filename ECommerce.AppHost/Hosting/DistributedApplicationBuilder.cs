@@ -40,7 +40,7 @@ public sealed class DistributedApplicationBuilder
     /// <param name="projectPath">The service's .csproj relative to the repository root; ECommerce.AppHost.csproj must reference it so that it is built.</param>
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
-    public DistributedApplication Build() => new(StartOrder(), new RunContext(Options, Repository), Console);
+    public DistributedApplication Build() => new(StartOrder(), Options, Repository, Console);
 
     private TResource Add<TResource>(TResource resource) where TResource : Resource
     {

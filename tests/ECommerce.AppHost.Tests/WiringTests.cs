@@ -43,6 +43,8 @@ public sealed class WiringTests
         }
         Assert.Equal("catalog", catalog["OTEL_SERVICE_NAME"]);
         Assert.Equal("service.instance.id=catalog-0", catalog["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal(host.Dashboard.Address.ToString().TrimEnd('/'), catalog["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", catalog["OTEL_EXPORTER_OTLP_PROTOCOL"]);
 
         // basket finds both catalog replicas by service name, with ECommerce.Grpc's own resolution.
         var basket = new ConfigurationBuilder()

@@ -54,11 +54,12 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["OTEL_SERVICE_NAME"] = resource.Name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Name}",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = context.DashboardUrl,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            // Export each second instead of every five, so the dashboard keeps up with what one does.
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
         };
-        if (context.Options.OtlpEndpoint is { } otlpEndpoint)
-        {
-            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint;
-        }
         foreach (var address in Addresses)
         {
             environment[$"Kestrel__Endpoints__{address.Name}__Url"] = address.Url;

@@ -26,7 +26,6 @@ public sealed class InProcessAppHost : IAsyncDisposable
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-apphost-test-{Guid.NewGuid():N}"),
         DashboardPort = 0,
-        OtlpEndpoint = null,
     };
 
     /// <summary>Declares the mesh, starts it and returns once its dashboard answers.</summary>
