@@ -52,6 +52,7 @@ public sealed class OpenApiDocumentTests(BookstoreHosts hosts)
         [
             "get /v1/shelves/{shelf_id} Bookstore_GetShelf",
             "get /v1/stores/{store_id}/shelves/{shelf_id} Bookstore_GetShelf_2",
+            "get /v1/regions/{segment2}/shelves/{shelf_id} Bookstore_GetShelf_3",
             "get /v1/shelves/{shelf_id}/theme Bookstore_GetShelfTheme",
             "get /v1/shelves/{name_shelves}/books/{name_books} Bookstore_GetBook",
             "patch /v1/shelves/{name_shelves}/books/{name_books} Bookstore_UpdateBook",

@@ -126,6 +126,8 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
     [InlineData(RestEdge.Gateway, "/v1/shelves/s1", "")]
     [InlineData(RestEdge.InProcess, "/v1/stores/st-9/shelves/s1", "st-9")]
     [InlineData(RestEdge.Gateway, "/v1/stores/st-9/shelves/s1", "st-9")]
+    [InlineData(RestEdge.InProcess, "/v1/regions/eu/shelves/s1", "")]
+    [InlineData(RestEdge.Gateway, "/v1/regions/eu/shelves/s1", "")]
     public async Task AdditionalBindings_ServeTheSameMethodOnAnotherRoute(RestEdge edge, string path, string expectedStore)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", path);
