@@ -225,8 +225,7 @@ public static partial class OpenApiDocumentBuilder
                 });
             }
             else if (field.FieldType == FieldType.Message && !field.IsRepeated && !field.IsMap
-                     && enclosing.Count < MaxQueryDepth && !enclosing.Contains(field.MessageType)
-                     && !pathBound.Any(bound => bound.StartsWith(protoName + ".", StringComparison.Ordinal)))
+                     && enclosing.Count < MaxQueryDepth && !enclosing.Contains(field.MessageType))
             {
                 AddQueryParameters(field.MessageType, protoName + ".", jsonPrefix + field.JsonName + ".", pathBound, null,
                     [.. enclosing, message], parameters);
@@ -234,9 +233,8 @@ public static partial class OpenApiDocumentBuilder
         }
     }
 
-    /// <summary>A parameter's schema: the field's own, with enums inline so each parameter reads on its own.</summary>
-    private static JsonObject ParameterSchema(FieldDescriptor field) =>
-        field.FieldType == FieldType.Enum ? SchemaRegistry.EnumSchema(field.EnumType) : SchemaRegistry.ScalarOrWellKnown(field)!;
+    /// <summary>A parameter's schema: only fields <see cref="FieldValueBinder.CanBindFromText"/> accepts get here; enums are inline so each parameter reads on its own.</summary>
+    private static JsonObject ParameterSchema(FieldDescriptor field) => SchemaRegistry.ScalarOrWellKnown(field)!;
 
     internal static JsonObject AnySchema() => new()
     {

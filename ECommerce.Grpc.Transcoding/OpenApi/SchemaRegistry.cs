@@ -57,7 +57,7 @@ internal sealed class SchemaRegistry
         return ComponentReference(enumType.FullName);
     }
 
-    public static JsonObject EnumSchema(EnumDescriptor enumType) => new()
+    private static JsonObject EnumSchema(EnumDescriptor enumType) => new()
     {
         ["type"] = "string",
         ["description"] = $"{enumType.FullName}; the number is accepted on input too.",
