@@ -86,6 +86,37 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     }
 
     [Fact]
+    public async Task ClientActivity_ComesFromTheNamedSource_AndTheServerContinuesItsTrace()
+    {
+        var client = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is GrpcTelemetry.ClientActivitySourceName or GrpcTelemetry.ServerActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.Source.Name == GrpcTelemetry.ServerActivitySourceName)
+                {
+                    server.Enqueue(activity);
+                }
+                else if (activity.GetTagItem("grpc.method") is "/ecommerce.testing.v1.Interop/EchoMetadata")
+                {
+                    client.TrySetResult(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await _clients.Client.EchoMetadataAsync(new EchoRequest { Message = "traced" }, cancellationToken: Ct);
+        var clientActivity = await client.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // The server's request activity can stop just after the caller has its answer.
+        await EventuallyAsync(() => server.Any(activity => activity.TraceId == clientActivity.TraceId
+            && activity.GetTagItem(GrpcTelemetry.RpcMethodTag) is "EchoMetadata"), "No server activity continued the client's trace.");
+    }
+
+    [Fact]
     public async Task EveryCall_IsMeasuredAndLogged_WithItsStatus()
     {
         var measurements = new ConcurrentQueue<(double Milliseconds, Dictionary<string, object?> Tags)>();
@@ -123,12 +154,16 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     }
 
     /// <summary>Waits for a log line the server writes after the handler has ended, which can be after the caller hears back.</summary>
-    private async Task LoggedAsync(string messageStart)
+    private Task LoggedAsync(string messageStart) => EventuallyAsync(
+        () => telemetry.Server.Logs.Entries.Any(entry => entry.Message.StartsWith(messageStart, StringComparison.Ordinal)),
+        $"Never logged: {messageStart}");
+
+    private static async Task EventuallyAsync(Func<bool> condition, string failure)
     {
         var waited = Stopwatch.StartNew();
-        while (!telemetry.Server.Logs.Entries.Any(entry => entry.Message.StartsWith(messageStart, StringComparison.Ordinal)))
+        while (!condition())
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"Never logged: {messageStart}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), failure);
             await Task.Delay(20, Ct);
         }
     }
