@@ -1,0 +1,291 @@
+using ECommerce.Contracts.Events.V1;
+using ECommerce.Contracts.Users.V1;
+using ECommerce.EventBus.Outbox;
+using ECommerce.Grpc;
+using ECommerce.ServiceDefaults.Authentication;
+using ECommerce.Users.Accounts;
+using ECommerce.Users.Tokens;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Npgsql;
+using GrpcStatus = Grpc.Core.Status;
+
+namespace ECommerce.Users.Api;
+
+/// <summary>The ecommerce.users.v1.UsersService contract: validates, authorizes, and hands over to the account and token code.</summary>
+internal sealed class UsersApi(
+    NpgsqlDataSource dataSource,
+    AccountStore accounts,
+    PasswordHashing passwords,
+    LoginThrottle throttle,
+    AccessTokenIssuer accessTokens,
+    RefreshTokens refreshTokens,
+    SigningKeys signingKeys,
+    TimeProvider clock,
+    IConfiguration configuration,
+    ILogger<UsersApi> logger) : UsersService.UsersServiceBase
+{
+    public const string EventsTopic = "users";
+    private const int MaxDisplayNameLength = 100;
+
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations()
+            .Check(EmailAddress.IsValid(request.Email), "email", "must be a valid email address")
+            .Check(PasswordPolicy.Check(request.Password, request.Email) is null, "password", PasswordPolicy.Check(request.Password, request.Email) ?? "")
+            .Check(!string.IsNullOrWhiteSpace(request.DisplayName), "display_name", "is required")
+            .Check(request.DisplayName.Length <= MaxDisplayNameLength, "display_name", $"must be at most {MaxDisplayNameLength} characters");
+        violations.ThrowIfAny();
+
+        var now = clock.GetUtcNow();
+        var account = new UserAccount(Guid.CreateVersion7(), request.Email.Trim(), request.DisplayName.Trim(), RolesForNewAccount(request.Email),
+            passwords.Hash(request.Password), now, now);
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (!await accounts.TryCreateAsync(connection, transaction, account, context.CancellationToken))
+        {
+            throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "An account with this email address already exists."));
+        }
+        await Outbox.AddAsync(connection, transaction, EventsTopic, account.UserId.ToString(), new UserRegistered
+        {
+            UserId = account.UserId.ToString(),
+            Email = account.Email,
+            DisplayName = account.DisplayName,
+            RegisteredAt = Timestamp.FromDateTimeOffset(now),
+        }, context.CancellationToken);
+        var refresh = await refreshTokens.StartFamilyAsync(connection, transaction, account.UserId, context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return new RegisterResponse { User = account.ToProfile(), Tokens = await TokenPairAsync(account, refresh, context.CancellationToken) };
+    }
+
+    public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
+    {
+        new FieldViolations()
+            .Check(!string.IsNullOrWhiteSpace(request.Email), "email", "is required")
+            .Check(!string.IsNullOrEmpty(request.Password), "password", "is required")
+            .Check(request.Password.Length <= PasswordPolicy.MaxLength, "password", $"must be at most {PasswordPolicy.MaxLength} characters")
+            .ThrowIfAny();
+
+        var email = EmailAddress.Normalize(request.Email);
+        if (await throttle.RetryAfterAsync(email, context.CancellationToken) is { } wait)
+        {
+            throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
+                $"Too many failed sign-in attempts. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.",
+                new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) });
+        }
+        var account = await accounts.FindByEmailAsync(email, context.CancellationToken);
+        var check = passwords.Verify(account?.PasswordHash, request.Password);
+        if (account is null || check == PasswordCheck.Wrong)
+        {
+            await throttle.RecordFailureAsync(email, context.CancellationToken);
+            // The same answer whether or not the account exists.
+            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect."));
+        }
+        await throttle.ResetAsync(email, context.CancellationToken);
+
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (check == PasswordCheck.RightButRehash)
+        {
+            account = await accounts.UpdateAsync(connection, transaction, account with { PasswordHash = passwords.Hash(request.Password) }, context.CancellationToken) ?? account;
+        }
+        var refresh = await refreshTokens.StartFamilyAsync(connection, transaction, account.UserId, context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return new LoginResponse { User = account.ToProfile(), Tokens = await TokenPairAsync(account, refresh, context.CancellationToken) };
+    }
+
+    public override async Task<RefreshResponse> Refresh(RefreshRequest request, ServerCallContext context)
+    {
+        new FieldViolations().Check(!string.IsNullOrWhiteSpace(request.RefreshToken), "refresh_token", "is required").ThrowIfAny();
+        var outcome = await refreshTokens.RotateAsync(request.RefreshToken, context.CancellationToken);
+        if (outcome is RefreshOutcome.ReuseDetected reuse)
+        {
+            logger.LogWarning("A spent refresh token of user {UserId} was presented again; its whole family is revoked", reuse.UserId);
+        }
+        if (outcome is not RefreshOutcome.Rotated rotated
+            || await accounts.FindAsync(rotated.UserId, context.CancellationToken) is not { } account)
+        {
+            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The refresh token is invalid, expired or revoked. Sign in again."));
+        }
+        return new RefreshResponse { Tokens = await TokenPairAsync(account, rotated.Next, context.CancellationToken) };
+    }
+
+    public override async Task<LogoutResponse> Logout(LogoutRequest request, ServerCallContext context)
+    {
+        new FieldViolations().Check(!string.IsNullOrWhiteSpace(request.RefreshToken), "refresh_token", "is required").ThrowIfAny();
+        await refreshTokens.RevokeAsync(request.RefreshToken, context.CancellationToken);
+        return new LogoutResponse();
+    }
+
+    public override async Task<GetJwksResponse> GetJwks(GetJwksRequest request, ServerCallContext context)
+    {
+        var response = new GetJwksResponse();
+        foreach (var key in (await signingKeys.GetKeysAsync(context.CancellationToken)).Keys)
+        {
+            response.Keys.Add(new JsonWebKey { Kty = key.Kty, Crv = key.Crv, X = key.X, Y = key.Y, Kid = key.Kid, Use = key.Use, Alg = key.Alg });
+        }
+        return response;
+    }
+
+    [Authorize]
+    public override async Task<GetProfileResponse> GetProfile(GetProfileRequest request, ServerCallContext context) =>
+        new() { User = (await LoadAsync(Caller.ResolveAccount(context, request.UserId), context)).ToProfile() };
+
+    [Authorize]
+    public override async Task<UpdateProfileResponse> UpdateProfile(UpdateProfileRequest request, ServerCallContext context)
+    {
+        var userId = Caller.ResolveAccount(context, request.UserId);
+        var paths = request.UpdateMask?.Paths.ToList() ?? [];
+        var changes = request.User ?? new UserProfile();
+        var violations = new FieldViolations().Check(paths.Count > 0, "update_mask", "must name at least one field");
+        foreach (var path in paths)
+        {
+            violations.Check(path is "display_name" or "email", "update_mask", $"cannot change \"{path}\"; only display_name and email can be changed here");
+        }
+        if (paths.Contains("email"))
+        {
+            violations.Check(EmailAddress.IsValid(changes.Email), "user.email", "must be a valid email address");
+        }
+        if (paths.Contains("display_name"))
+        {
+            violations.Check(!string.IsNullOrWhiteSpace(changes.DisplayName), "user.display_name", "is required")
+                .Check(changes.DisplayName.Length <= MaxDisplayNameLength, "user.display_name", $"must be at most {MaxDisplayNameLength} characters");
+        }
+        violations.ThrowIfAny();
+
+        var current = await LoadAsync(userId, context);
+        var updated = current with
+        {
+            Email = paths.Contains("email") ? changes.Email.Trim() : current.Email,
+            DisplayName = paths.Contains("display_name") ? changes.DisplayName.Trim() : current.DisplayName,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        var saved = await accounts.UpdateAsync(connection, transaction, updated, context.CancellationToken)
+            ?? throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "Another account already uses this email address."));
+        var changed = new UserProfileUpdated { UserId = saved.UserId.ToString(), Email = saved.Email, DisplayName = saved.DisplayName };
+        changed.ChangedFields.Add(paths.Distinct());
+        await Outbox.AddAsync(connection, transaction, EventsTopic, saved.UserId.ToString(), changed, context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return new UpdateProfileResponse { User = saved.ToProfile() };
+    }
+
+    [Authorize]
+    public override async Task<ListAddressesResponse> ListAddresses(ListAddressesRequest request, ServerCallContext context)
+    {
+        var userId = Caller.ResolveAccount(context, request.UserId);
+        return new ListAddressesResponse { Addresses = { await accounts.ListAddressesAsync(userId, context.CancellationToken) } };
+    }
+
+    [Authorize]
+    public override async Task<AddAddressResponse> AddAddress(AddAddressRequest request, ServerCallContext context)
+    {
+        var userId = Caller.ResolveAccount(context, request.UserId);
+        CheckAddress(request.Address);
+        await LoadAsync(userId, context);
+        var address = request.Address.Clone();
+        address.AddressId = Guid.CreateVersion7().ToString();
+        await accounts.SaveAddressAsync(userId, Guid.Parse(address.AddressId), address, isNew: true, context.CancellationToken);
+        return new AddAddressResponse { Address = address };
+    }
+
+    [Authorize]
+    public override async Task<UpdateAddressResponse> UpdateAddress(UpdateAddressRequest request, ServerCallContext context)
+    {
+        var userId = Caller.ResolveAccount(context, request.UserId);
+        var addressId = ParseAddressId(request.AddressId);
+        CheckAddress(request.Address);
+        var address = request.Address.Clone();
+        address.AddressId = addressId.ToString();
+        if (!await accounts.SaveAddressAsync(userId, addressId, address, isNew: false, context.CancellationToken))
+        {
+            throw AddressNotFound();
+        }
+        return new UpdateAddressResponse { Address = address };
+    }
+
+    [Authorize]
+    public override async Task<DeleteAddressResponse> DeleteAddress(DeleteAddressRequest request, ServerCallContext context)
+    {
+        var userId = Caller.ResolveAccount(context, request.UserId);
+        if (!await accounts.DeleteAddressAsync(userId, ParseAddressId(request.AddressId), context.CancellationToken))
+        {
+            throw AddressNotFound();
+        }
+        return new DeleteAddressResponse();
+    }
+
+    [Authorize(Roles = AccessTokens.AdminRole)]
+    public override async Task<SetRolesResponse> SetRoles(SetRolesRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.UserId, out var userId))
+        {
+            throw new FieldViolations().Add("user_id", "must be a user id").ToException();
+        }
+        var roles = request.Roles.Select(RoleNames.FromRole).ToList();
+        new FieldViolations()
+            .Check(roles.Count > 0, "roles", "must name at least one role")
+            .Check(roles.All(role => role is not null), "roles", "must not contain ROLE_UNSPECIFIED")
+            .ThrowIfAny();
+
+        var current = await LoadAsync(userId, context);
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        var saved = await accounts.UpdateAsync(connection, transaction,
+            current with { Roles = roles.Distinct().ToArray()!, UpdatedAt = clock.GetUtcNow() }, context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+        return new SetRolesResponse { User = saved!.ToProfile() };
+    }
+
+    /// <summary>
+    /// Everyone starts as a customer; addresses listed in <c>Users:AdminEmails</c> also become admins,
+    /// which is how a new shop gets its first administrator.
+    /// </summary>
+    private string[] RolesForNewAccount(string email)
+    {
+        var adminEmails = configuration.GetSection("Users:AdminEmails").Get<string[]>() ?? [];
+        return adminEmails.Any(admin => EmailAddress.Normalize(admin) == EmailAddress.Normalize(email))
+            ? [AccessTokens.CustomerRole, AccessTokens.AdminRole]
+            : [AccessTokens.CustomerRole];
+    }
+
+    private async Task<TokenPair> TokenPairAsync(UserAccount account, IssuedRefreshToken refresh, CancellationToken cancellationToken)
+    {
+        var (accessToken, expiresAt) = await accessTokens.IssueAsync(account, cancellationToken);
+        return new TokenPair
+        {
+            AccessToken = accessToken,
+            AccessTokenExpiresAt = Timestamp.FromDateTimeOffset(expiresAt),
+            RefreshToken = refresh.Token,
+            RefreshTokenExpiresAt = Timestamp.FromDateTimeOffset(refresh.ExpiresAt),
+            TokenType = "Bearer",
+        };
+    }
+
+    private async Task<UserAccount> LoadAsync(Guid userId, ServerCallContext context) =>
+        await accounts.FindAsync(userId, context.CancellationToken)
+        ?? throw new RpcException(new GrpcStatus(StatusCode.NotFound, $"User {userId} does not exist."));
+
+    private static void CheckAddress(UserAddress? address)
+    {
+        var violations = new FieldViolations();
+        if (address is null)
+        {
+            violations.Add("address", "is required");
+        }
+        else
+        {
+            violations.Check(address.Label.Length <= 50, "address.label", "must be at most 50 characters");
+            AddressRules.Check(address.Address, "address.address", violations);
+        }
+        violations.ThrowIfAny();
+    }
+
+    private static Guid ParseAddressId(string addressId) =>
+        Guid.TryParse(addressId, out var id) ? id : throw new FieldViolations().Add("address_id", "must be an address id").ToException();
+
+    private static RpcException AddressNotFound() => new(new GrpcStatus(StatusCode.NotFound, "The user has no such address."));
+}

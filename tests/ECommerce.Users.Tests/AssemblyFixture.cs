@@ -1,0 +1,3 @@
+using ECommerce.Users.Tests;
+
+[assembly: AssemblyFixture(typeof(UsersServiceHost))]
