@@ -12,15 +12,21 @@ public sealed class InteropServerState(string serverName)
 
     public ConcurrentDictionary<string, int> FailUntilCalls { get; } = new();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _handlerStarts = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _handlerCancellations = new();
 
+    /// <summary>Completes when the handler of the Wait call with this key has started waiting.</summary>
+    public Task HandlerStarted(string key) => Signal(_handlerStarts, key).Task;
+
     /// <summary>Completes when the handler of the Wait call with this key sees its CancellationToken fire.</summary>
-    public Task HandlerCancelled(string key) => Cancellation(key).Task;
+    public Task HandlerCancelled(string key) => Signal(_handlerCancellations, key).Task;
 
-    internal void RecordHandlerCancelled(string key) => Cancellation(key).TrySetResult();
+    internal void RecordHandlerStarted(string key) => Signal(_handlerStarts, key).TrySetResult();
 
-    private TaskCompletionSource Cancellation(string key) =>
-        _handlerCancellations.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    internal void RecordHandlerCancelled(string key) => Signal(_handlerCancellations, key).TrySetResult();
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string key) =>
+        signals.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>The C# implementation of ecommerce.testing.v1.Interop, hosted with the ECommerce.Grpc defaults.</summary>
@@ -87,6 +93,7 @@ public sealed class InteropService(InteropServerState state) : Protos.Interop.In
 
     public override async Task<EchoReply> Wait(WaitRequest request, ServerCallContext context)
     {
+        state.RecordHandlerStarted(request.Key);
         try
         {
             await Task.Delay(request.Milliseconds, context.CancellationToken);

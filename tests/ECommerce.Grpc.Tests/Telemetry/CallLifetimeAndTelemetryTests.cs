@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ECommerce.Grpc.Tests.Hosting;
+using ECommerce.Grpc.Tests.Protocol;
 using ECommerce.Grpc.Tests.Protos;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,10 +34,24 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     public async Task Deadline_FailsTheCallWithDeadlineExceeded_AndFiresTheHandlersToken()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.WaitAsync(
-            new WaitRequest { Key = "deadline", Milliseconds = 30_000 }, deadline: DateTime.UtcNow.AddMilliseconds(200), cancellationToken: Ct).ResponseAsync);
+            new WaitRequest { Key = "deadline", Milliseconds = 30_000 }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await telemetry.Server.State.HandlerCancelled("deadline").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task DeadlineEnforcedByTheServer_IsAnsweredAndRecordedAsDeadlineExceeded()
+    {
+        // A hand-made call, so that only the server enforces the grpc-timeout: our client would
+        // give up at the same moment, and a call its caller abandons is recorded as CANCELLED.
+        using var raw = new RawGrpcClient(telemetry.Server.Address);
+        var body = RawGrpcClient.Frame(new WaitRequest { Key = "server-deadline", Milliseconds = 30_000 }.ToByteArray());
+
+        var response = await raw.SendAsync("/ecommerce.testing.v1.Interop/Wait", body, headers: [("grpc-timeout", "500m")], cancellationToken: Ct);
+
+        Assert.Equal(((int)StatusCode.DeadlineExceeded).ToString(), response.GrpcStatus);
+        await telemetry.Server.State.HandlerCancelled("server-deadline").WaitAsync(TimeSpan.FromSeconds(10), Ct);
         await LoggedAsync($"gRPC call {Service}/Wait finished with DeadlineExceeded");
     }
 
@@ -43,11 +59,12 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     public async Task ClientCancellation_CancelsTheHandler()
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
+        using var call = _clients.Client.WaitAsync(new WaitRequest { Key = "cancelled", Milliseconds = 30_000 }, cancellationToken: cancellation.Token);
+        await telemetry.Server.State.HandlerStarted("cancelled").WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.WaitAsync(
-            new WaitRequest { Key = "cancelled", Milliseconds = 30_000 }, cancellationToken: cancellation.Token).ResponseAsync);
+        await cancellation.CancelAsync();
 
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await telemetry.Server.State.HandlerCancelled("cancelled").WaitAsync(TimeSpan.FromSeconds(10), Ct);
         await LoggedAsync($"gRPC call {Service}/Wait finished with Cancelled");
