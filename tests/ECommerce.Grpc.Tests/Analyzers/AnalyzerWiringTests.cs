@@ -53,7 +53,7 @@ public sealed class AnalyzerWiringTests : IDisposable
             ["build", "-c", configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "-v:quiet", "-nologo"],
             new Dictionary<string, string> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
             _project.FullName);
-        var exitCode = await build.WaitForExitAsync(TimeSpan.FromSeconds(150));
+        var exitCode = await build.WaitForExitAsync(TimeSpan.FromSeconds(240));
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("error ECGRPC001: 'ShopService' does not override rpc 'AddedLater' of 'Wiring.V1.Shop.ShopBase'", build.Stdout, StringComparison.Ordinal);

@@ -34,7 +34,7 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     public async Task Deadline_FailsTheCallWithDeadlineExceeded_AndFiresTheHandlersToken()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => _clients.Client.WaitAsync(
-            new WaitRequest { Key = "deadline", Milliseconds = 30_000 }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: Ct).ResponseAsync);
+            new WaitRequest { Key = "deadline", Milliseconds = 30_000 }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await telemetry.Server.State.HandlerCancelled("deadline").WaitAsync(TimeSpan.FromSeconds(10), Ct);

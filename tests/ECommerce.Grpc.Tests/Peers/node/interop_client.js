@@ -74,7 +74,7 @@ const cases = {
   },
   async deadline() {
     try {
-      await unaryCall(client, 'Wait', { key: 'node-deadline', milliseconds: 20000 }, new grpc.Metadata(), deadline(1000));
+      await unaryCall(client, 'Wait', { key: 'node-deadline', milliseconds: 20000 }, new grpc.Metadata(), deadline(2000));
       return { code: 'OK' };
     } catch (error) {
       return { code: grpc.status[error.code] };

@@ -65,7 +65,7 @@ def error_details():
 
 def deadline():
     try:
-        method("unary_unary", "Wait", messages.WaitRequest)(messages.WaitRequest(key="python-deadline", milliseconds=20000), timeout=1.0)
+        method("unary_unary", "Wait", messages.WaitRequest)(messages.WaitRequest(key="python-deadline", milliseconds=20000), timeout=2.0)
         return {"code": "OK"}
     except grpc.RpcError as error:
         return {"code": error.code().name}
