@@ -11,14 +11,14 @@ namespace ECommerce.Grpc.Transcoding;
 /// lowerCamelCase field names, enums as names, 64-bit integers as strings, default values written (so a
 /// client sees <c>"archived": false</c> rather than a missing field). Input: unknown JSON fields are ignored
 /// (the gateway prunes them, see Gateway/UnknownJsonFields) but unknown enum names are rejected.
-/// The in-process transcoding and the gateway both use these settings, so their output is identical.
+/// The in-process transcoding and the gateway both use these settings, so they write the same JSON.
 /// </summary>
 public static class TranscodingJson
 {
-    /// <summary>google.rpc error detail types (ErrorInfo, BadRequest, …) so they can appear in error JSON.</summary>
-    public static TypeRegistry ErrorDetailTypes { get; } = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor);
-
-    /// <summary>The types an Any in a response or error may hold: error details plus the given contracts.</summary>
+    /// <summary>
+    /// The types an Any in a response or error may hold: the google.rpc error details (ErrorInfo, BadRequest, …)
+    /// plus the given contracts and everything they import.
+    /// </summary>
     public static TypeRegistry TypesOf(IEnumerable<FileDescriptor> contracts) =>
         TypeRegistry.FromFiles(contracts.Prepend(ErrorDetailsReflection.Descriptor).Distinct().ToArray());
 

@@ -102,6 +102,10 @@ public sealed class BookstoreService : Bookstore.BookstoreBase
                 Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = "code", Description = "asked to fail" } } }),
             },
         };
+        if (request.IncludeUnknownDetail)
+        {
+            status.Details.Add(new Any { TypeUrl = "type.googleapis.com/elsewhere.v1.Secret", Value = Google.Protobuf.ByteString.CopyFromUtf8("opaque") });
+        }
         throw status.ToRpcException();
     }
 

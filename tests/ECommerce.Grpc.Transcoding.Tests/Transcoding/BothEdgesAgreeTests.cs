@@ -29,6 +29,7 @@ public sealed class BothEdgesAgreeTests(BookstoreHosts hosts)
         { "GET", "/v1/files/a/b/c.txt", null },
         { "GET", "/v1/files/", null },
         { "GET", "/v1/failures/9", null },
+        { "GET", "/v1/failures/9?includeUnknownDetail=true", null },
         { "GET", "/v1/shelves/1/books:stream?count=3", null },
         { "GET", "/v1/shelves/1/books:stream?count=0", null },
         { "GET", "/v1/shelves/1/books:stream?count=-1", null },

@@ -1,7 +1,9 @@
 using System.Net;
 using ECommerce.Grpc.Transcoding.Errors;
 using ECommerce.Grpc.Transcoding.Tests.Hosting;
+using ECommerce.Grpc.Transcoding.Tests.Bookstore;
 using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace ECommerce.Grpc.Transcoding.Tests.Transcoding;
 
@@ -45,6 +47,28 @@ public sealed class ErrorMappingTests(BookstoreHosts hosts)
         Assert.Equal("TEST_FAILURE", (string)details[0]!["reason"]!);
         Assert.Equal("type.googleapis.com/google.rpc.BadRequest", (string)details[1]!["@type"]!);
         Assert.Equal("code", (string)details[1]!["fieldViolations"]![0]!["field"]!);
+    }
+
+    [Theory, BothEdges]
+    public async Task DetailOfAnUnknownType_IsLeftOut_AndTheStatusStillComesThrough(RestEdge edge)
+    {
+        var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/failures/5?includeUnknownDetail=true");
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.Status);
+        Assert.Equal(2, answer.Json["details"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task GrpcCallers_StillGetEveryDetail_IncludingUnknownTypes()
+    {
+        using var channel = GrpcChannel.ForAddress(hosts.GrpcAddress);
+        var client = new Bookstore.Bookstore.BookstoreClient(channel);
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() =>
+            client.FailAsync(new FailRequest { Code = 5, IncludeUnknownDetail = true }, cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, failure.StatusCode);
+        Assert.Equal(3, failure.GetRpcStatus()!.Details.Count);
     }
 
     [Fact]
