@@ -67,8 +67,8 @@ internal sealed class ReplicaSupervisor
         }
     }
 
-    /// <summary>Starts the replica once everything it waits for is healthy (the AppHost's start-up).</summary>
-    public void Begin() => Launch(waitForDependencies: true);
+    /// <summary>Starts the replica once everything it waits for has been healthy (the AppHost's start-up).</summary>
+    public void Begin() => Launch();
 
     public async Task StartAsync()
     {
@@ -77,7 +77,7 @@ internal sealed class ReplicaSupervisor
         {
             if (_run.IsCompleted && !_shutdown.IsCancellationRequested)
             {
-                Launch(waitForDependencies: false);
+                Launch();
             }
         }
         finally
@@ -108,7 +108,7 @@ internal sealed class ReplicaSupervisor
             if (!_shutdown.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _restarts);
-                Launch(waitForDependencies: false);
+                Launch();
             }
         }
         finally
@@ -117,11 +117,11 @@ internal sealed class ReplicaSupervisor
         }
     }
 
-    private void Launch(bool waitForDependencies)
+    private void Launch()
     {
         _runStop?.Dispose();
         _runStop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
-        _run = RunAsync(waitForDependencies, _runStop.Token);
+        _run = RunAsync(_runStop.Token);
     }
 
     private async Task StopCoreAsync()
@@ -143,12 +143,15 @@ internal sealed class ReplicaSupervisor
         Update(ResourceState.Stopped, ResourceHealth.Unknown);
     }
 
-    /// <summary>The replica's life until it is stopped. Never throws: a failure is the replica's state, not the AppHost's.</summary>
-    private async Task RunAsync(bool waitForDependencies, CancellationToken stop)
+    /// <summary>
+    /// The replica's life until it is stopped. Never throws: a failure is the replica's state, not the AppHost's.
+    /// What it waits for needs to have been healthy once; started again later, it does not wait for it again.
+    /// </summary>
+    private async Task RunAsync(CancellationToken stop)
     {
         try
         {
-            if (waitForDependencies && _waitsFor.Count > 0)
+            if (_waitsFor.Any(dependency => !dependency.FirstHealthy.IsCompleted))
             {
                 Update(ResourceState.Waiting);
                 await Task.WhenAll(_waitsFor.Select(dependency => dependency.FirstHealthy)).WaitAsync(stop);
