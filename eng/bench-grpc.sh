@@ -8,8 +8,8 @@
 # Usage: eng/bench-grpc.sh
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (6, per measured run),
 #   BENCH_WARMUP_SECONDS (2, before each run), BENCH_CONNECTIONS (4), BENCH_STREAMS (16 per
-#   connection), BENCH_CLIENT_CONCURRENCY (64), BENCH_CLIENT_WARMUP_SECONDS (5),
-#   BENCH_GRPCIO_WORKERS (one per core).
+#   connection), BENCH_CLIENT_CONCURRENCY (64), BENCH_MAX_JIT_WARMUP_SECONDS (30, for each
+#   .NET process to finish compiling), BENCH_GRPCIO_WORKERS (one per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +19,7 @@ warmup=${BENCH_WARMUP_SECONDS:-2}
 connections=${BENCH_CONNECTIONS:-4}
 streams=${BENCH_STREAMS:-16}
 client_concurrency=${BENCH_CLIENT_CONCURRENCY:-64}
-# The client is a fresh process each round; its JIT needs longer than the long-lived servers'.
-client_warmup=${BENCH_CLIENT_WARMUP_SECONDS:-5}
+max_jit_warmup=${BENCH_MAX_JIT_WARMUP_SECONDS:-30}
 grpcio_workers=${BENCH_GRPCIO_WORKERS:-$(nproc)}
 method_path=/ecommerce.bench.v1.ProductBench/GetProduct
 node_modules=$PWD/eng/node/node_modules
@@ -146,8 +145,8 @@ measure() {
     h2load-one-connection) h2load_run ours 1 "$client_concurrency" "${accept_gzip[@]}" ;;
     client)
       local out
-      out=$(timeout $((seconds + client_warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
-        --concurrency "$client_concurrency" --seconds "$seconds" --warmup-seconds "$client_warmup") ||
+      out=$(timeout $((seconds + max_jit_warmup + 30)) "${bench[@]}" client --target "$(url ours)" \
+        --concurrency "$client_concurrency" --seconds "$seconds" --max-warmup-seconds "$max_jit_warmup") ||
         fail "client run failed: $out"
       result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) cpu_us_per_call=([0-9.]+).*/\1 \2 \3 - \4/p' <<<"$out")
       ;;
@@ -164,13 +163,30 @@ done
 
 echo "bench-grpc: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; h2load -c $connections -m $streams, ${warmup}s warm-up + ${seconds}s measured, $rounds rounds" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-# One untimed pass first so the .NET servers' tiered JIT has settled before round 1.
+# Load each server until it is warm before round 1. The .NET servers print "JIT settled" once
+# tiered compilation has finished their hot path, which on a busy machine takes 3-15 s of load;
+# ours gets plain and gzip-accepting calls at once so both paths are compiled.
+warm_up_slice() { # <server> [more h2load options]
+  local server=$1
+  shift
+  timeout 31 h2load -D 1 -c "$connections" -m "$streams" "${h2load_request[@]}" "$@" \
+    "$(url "$server")$method_path" >/dev/null || fail "h2load warm-up against $server did not finish"
+}
 for server in "${servers[@]}"; do
-  timeout $((warmup * 2 + 30)) h2load -D $((warmup * 2)) -c "$connections" -m "$streams" "${h2load_request[@]}" \
-    "$(url "$server")$method_path" >/dev/null
+  limit=4
+  case $server in ours | kestrel) limit=$max_jit_warmup ;; esac
+  for slice in $(seq 1 "$limit"); do
+    if [ "$server" = ours ]; then
+      warm_up_slice ours "${accept_gzip[@]}" &
+      warm_up_slice ours
+      wait $! || fail "h2load warm-up against ours did not finish"
+    else
+      warm_up_slice "$server"
+    fi
+    grep -q "JIT settled" "$work/$server.server.log" && break
+  done
+  echo "bench-grpc: warmed $server up for $slice s$(grep -q "JIT settled" "$work/$server.server.log" && echo ", JIT settled")" >&2
 done
-timeout $((warmup * 2 + 30)) h2load -D $((warmup * 2)) -c "$connections" -m "$streams" "${h2load_request[@]}" "${accept_gzip[@]}" \
-  "$(url ours)$method_path" >/dev/null
 
 rows=(ours ours-gzip kestrel grpc-js grpcio h2load-one-connection client)
 results=$work/results # lines: round row req/s p50_ms p99_ms server_cpu_us caller_cpu_us

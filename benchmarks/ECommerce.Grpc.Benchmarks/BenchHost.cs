@@ -24,6 +24,7 @@ public static class BenchHost
     {
         await app.StartAsync();
         Console.WriteLine($"{name}: listening on {string.Join(", ", app.Urls)}");
+        _ = Warmup.ReportWhenJitSettlesAsync(name, app.Lifetime.ApplicationStopping);
         await app.WaitForShutdownAsync();
         return 0;
     }

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using ECommerce.Grpc.Benchmarks.Contract;
 using Grpc.Core;
 
 namespace ECommerce.Grpc.Benchmarks;
 
 /// <summary>
-/// <c>client --target URL [--concurrency 64] [--seconds 10] [--warmup-seconds 2] [--max-calls N]</c>:
+/// <c>client --target URL [--concurrency 64] [--seconds 10] [--max-warmup-seconds 20] [--max-calls N]</c>:
 /// our client's calls/second against a server, with a fixed number of calls in flight on the
-/// service's one shared channel. Stops at whichever comes first, the time or the call count.
+/// service's one shared channel. Warms up until the JIT has settled (or the warm-up limit), then
+/// measures until whichever comes first, the time or the call count.
 /// </summary>
 public static class ClientCommand
 {
@@ -17,7 +19,7 @@ public static class ClientCommand
         var target = options.Text("target");
         var concurrency = options.Integer("concurrency", 64);
         var measured = TimeSpan.FromSeconds(options.Integer("seconds", 10));
-        var warmup = TimeSpan.FromSeconds(options.Integer("warmup-seconds", 2));
+        var maxWarmup = options.Integer("max-warmup-seconds", 20);
         var maxCalls = options.Integer("max-calls", 20_000_000);
 
         // The client a service gets from AddECommerceGrpcClient, pointed at the target the way
@@ -31,18 +33,36 @@ public static class ClientCommand
             .AddECommerceGrpcClient<ProductBench.ProductBenchClient>("bench")
             .BuildServiceProvider();
         var client = services.GetRequiredService<ProductBench.ProductBenchClient>();
-        await RunAsync(client, concurrency, warmup, maxCalls);
+        var warmupSeconds = await WarmUpAsync(client, concurrency, maxWarmup, maxCalls);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var jitBefore = JitInfo.GetCompilationTime();
         var run = await RunAsync(client, concurrency, measured, maxCalls);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        // Time the JIT still spent during the measured window: large means the warm-up was too short.
+        var jit = JitInfo.GetCompilationTime() - jitBefore;
 
         var latencies = run.Latencies;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"client: calls={latencies.Length} errors={run.Errors} seconds={run.Elapsed.TotalSeconds:F2} " +
+            $"client: warmup_seconds={warmupSeconds} calls={latencies.Length} errors={run.Errors} seconds={run.Elapsed.TotalSeconds:F2} " +
             $"calls_per_second={latencies.Length / run.Elapsed.TotalSeconds:F0} " +
             $"p50_ms={Percentile(latencies, 0.50):F3} p99_ms={Percentile(latencies, 0.99):F3} " +
-            $"cpu_us_per_call={cpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1}"));
+            $"cpu_us_per_call={cpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} jit_ms={jit.TotalMilliseconds:F0}"));
         return run.Errors == 0 && latencies.Length > 0 ? 0 : 1;
+    }
+
+    /// <summary>One-second slices of calls until one spends under <see cref="Warmup.SettledJitPerSecond"/> in the JIT.</summary>
+    private static async Task<int> WarmUpAsync(ProductBench.ProductBenchClient client, int concurrency, int maxSeconds, int maxCalls)
+    {
+        for (var second = 1; second <= maxSeconds; second++)
+        {
+            var jitBefore = JitInfo.GetCompilationTime();
+            await RunAsync(client, concurrency, TimeSpan.FromSeconds(1), maxCalls);
+            if (JitInfo.GetCompilationTime() - jitBefore < Warmup.SettledJitPerSecond)
+            {
+                return second;
+            }
+        }
+        return maxSeconds;
     }
 
     private sealed record Run(double[] Latencies, int Errors, TimeSpan Elapsed);
