@@ -71,15 +71,28 @@ public sealed class MalformedInputFuzzTests(BookstoreHosts hosts)
 
     private sealed record FuzzRequest(string Method, string Path, string? Body);
 
-    private static FuzzRequest Generate(Random random) => random.Next(6) switch
+    private static FuzzRequest Generate(Random random) => random.Next(7) switch
     {
         0 => Truncated(random),
         1 => WrongTyped(random),
         2 => Garbage(random),
         3 => DeeplyNested(random),
         4 => WrongQuery(random),
+        5 => RandomBytesInNumericParameters(random),
         _ => WrongWholeBody(random),
     };
+
+    // Arbitrary bytes, invalid UTF-8 included, percent-encoded into a path variable and a query parameter that
+    // both need an integer; a leading 'x' keeps the value from ever being a number.
+    private static FuzzRequest RandomBytesInNumericParameters(Random random)
+    {
+        var bytes = new byte[random.Next(1, 12)];
+        random.NextBytes(bytes);
+        var encoded = "x" + string.Concat(bytes.Select(value => $"%{value:X2}"));
+        return random.Next(2) == 0
+            ? new FuzzRequest("GET", $"/v1/failures/{encoded}", null)
+            : new FuzzRequest("GET", $"/v1/shelves/1/books?pageSize={encoded}", null);
+    }
 
     // A strict prefix of a JSON object is never complete JSON.
     private static FuzzRequest Truncated(Random random)
