@@ -25,6 +25,26 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public async Task Ctrl_c_in_the_terminal_stops_everything_without_restarting_anything()
+    {
+        await using var host = await AppHostProcess.StartAsync(Cancellation);
+        await host.WaitUntilReadyAsync(Cancellation);
+        var pids = (await host.Dashboard.GetResourcesAsync(Cancellation))
+            .Where(row => row.ProcessId is not null).Select(row => row.ProcessId!.Value).ToList();
+
+        // The servers of the AppHost's process group get SIGINT from the terminal too, at the same moment.
+        host.SignalGroup(AppHostProcess.SigInt);
+
+        Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(90), Cancellation));
+        Assert.DoesNotContain(pids, Processes.IsRunning);
+        var output = host.Output.All;
+        var stopping = output.ToList().FindIndex(line => line.StartsWith("Stopping every resource", StringComparison.Ordinal));
+        Assert.True(stopping >= 0, string.Join('\n', output));
+        Assert.DoesNotContain(output.Skip(stopping), line => line.EndsWith(": started", StringComparison.Ordinal) || line.Contains(": started (", StringComparison.Ordinal));
+        Assert.Empty(host.Errors.All);
+    }
+
+    [Fact]
     public async Task Killing_the_apphost_outright_leaves_no_process_behind()
     {
         await using var host = await AppHostProcess.StartAsync(Cancellation);

@@ -5,10 +5,12 @@ namespace ECommerce.AppHost.Tests.Harness;
 
 /// <summary>
 /// The real AppHost (ECommerce.AppHost.dll, the same build eng/run.sh runs) as its own process, with its
-/// data in a temporary folder and its dashboard on a free port.
+/// data in a temporary folder and its dashboard on a free port. It leads a process group of its own, as
+/// a command started in a terminal does, so that a test can press Ctrl+C (<see cref="SignalGroup"/>).
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
+    public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
 
@@ -32,14 +34,15 @@ public sealed class AppHostProcess : IAsyncDisposable
     public static async Task<AppHostProcess> StartAsync(CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-apphost-test-{Guid.NewGuid():N}");
-        var startInfo = new ProcessStartInfo("dotnet")
+        // setsid execs in place (the new process leads no group yet), so the pid is the AppHost's own.
+        var startInfo = new ProcessStartInfo("/usr/bin/setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ECommerce.AppHost.dll"), "--data-dir", dataDirectory, "--dashboard-port", "0" })
+        foreach (var argument in new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "ECommerce.AppHost.dll"), "--data-dir", dataDirectory, "--dashboard-port", "0" })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -72,11 +75,16 @@ public sealed class AppHostProcess : IAsyncDisposable
     public Task<string> WaitUntilReadyAsync(CancellationToken cancellationToken) =>
         Output.WaitForAsync("Ready: ", StartTimeout, cancellationToken, DescribeErrors);
 
-    public void Signal(int signal)
+    public void Signal(int signal) => Kill(_process.Id, signal);
+
+    /// <summary>What a terminal does on Ctrl+C: signals every process of the AppHost's process group.</summary>
+    public void SignalGroup(int signal) => Kill(-_process.Id, signal);
+
+    private static void Kill(int pid, int signal)
     {
-        if (kill(_process.Id, signal) != 0)
+        if (kill(pid, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 
