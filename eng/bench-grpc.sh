@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Unary gRPC benchmark: requests/second and p50/p99 latency under h2load for our server, a bare
-# Kestrel HTTP/2 endpoint returning the same bytes (the ceiling), a grpc-js server and a Python
-# grpcio server; then our client's calls/second against our server. Everything runs on this
-# machine over 127.0.0.1, in one session, with identical load; each figure is the median of
-# interleaved rounds. Results and how to read them: docs/benchmarks/grpc.md.
+# Unary gRPC benchmark: requests/second and p50/p99 latency under h2load for our server (also as
+# services run it, and with callers that accept gzip), a bare Kestrel HTTP/2 endpoint returning the
+# same bytes (the ceiling), a grpc-js server and a Python grpcio server; then our client's
+# calls/second against our server. Everything runs on this machine over 127.0.0.1, in one session,
+# with identical load; each figure is the median of interleaved rounds. Results and how to read
+# them: docs/benchmarks/grpc.md.
 #
 # Usage: eng/bench-grpc.sh
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (6, per measured run),
@@ -55,10 +56,11 @@ free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-servers=(ours kestrel grpc-js grpcio)
+servers=(ours service kestrel grpc-js grpcio)
 declare -A label=(
-  [ours]="our server (ECommerce.Grpc on grpc-dotnet)"
-  [ours-gzip]="our server, caller accepts gzip (as grpc-dotnet clients do)"
+  [ours]="our server (AddECommerceGrpc on grpc-dotnet)"
+  [service]="our server as services run it (AddServiceDefaults: OpenTelemetry on, nothing exported)"
+  [ours-gzip]="our server (AddECommerceGrpc), caller accepts gzip as grpc-dotnet clients do"
   [kestrel]="bare Kestrel HTTP/2 (the ceiling)"
   [grpc-js]="grpc-js $(node -p "require('$node_modules/@grpc/grpc-js/package.json').version") (Node $(node --version))"
   [grpcio]="grpcio $("$python" -c 'import grpc; print(grpc.__version__)') (Python $("$python" -c 'import platform; print(platform.python_version())'), $grpcio_workers worker threads)"
@@ -71,6 +73,7 @@ start_server() {
   port[$server]=$(free_port)
   case $server in
     ours) exec "${bench[@]}" serve-grpc --port "${port[$server]}" ;;
+    service) exec "${bench[@]}" serve-service --port "${port[$server]}" ;;
     kestrel) exec "${bench[@]}" serve-kestrel --port "${port[$server]}" ;;
     grpc-js) NODE_PATH=$node_modules exec node benchmarks/peers/grpc-js-server.js --port "${port[$server]}" --fixtures "$work" ;;
     grpcio) exec "$python" benchmarks/peers/grpcio-server.py --port "${port[$server]}" --fixtures "$work" --workers "$grpcio_workers" ;;
@@ -138,7 +141,7 @@ h2load_run() {
 # reports its own CPU per call in the caller column and no server CPU).
 measure() {
   case $1 in
-    ours | kestrel | grpc-js | grpcio) h2load_run "$1" "$connections" "$streams" ;;
+    ours | service | kestrel | grpc-js | grpcio) h2load_run "$1" "$connections" "$streams" ;;
     ours-gzip) h2load_run ours "$connections" "$streams" "${accept_gzip[@]}" ;;
     # The client figure's baseline: the same calls in flight on one connection, as on one
     # GrpcChannel, with the same accept-encoding, against the same server.
@@ -174,7 +177,7 @@ warm_up_slice() { # <server> [more h2load options]
 }
 for server in "${servers[@]}"; do
   limit=4
-  case $server in ours | kestrel) limit=$max_jit_warmup ;; esac
+  case $server in ours | service | kestrel) limit=$max_jit_warmup ;; esac
   for slice in $(seq 1 "$limit"); do
     if [ "$server" = ours ]; then
       warm_up_slice ours "${accept_gzip[@]}" &
@@ -188,7 +191,7 @@ for server in "${servers[@]}"; do
   echo "bench-grpc: warmed $server up for $slice s$(grep -q "JIT settled" "$work/$server.server.log" && echo ", JIT settled")" >&2
 done
 
-rows=(ours ours-gzip kestrel grpc-js grpcio h2load-one-connection client)
+rows=(ours service ours-gzip kestrel grpc-js grpcio h2load-one-connection client)
 results=$work/results # lines: round row req/s p50_ms p99_ms server_cpu_us caller_cpu_us
 : >"$results"
 for round in $(seq 1 "$rounds"); do
@@ -217,7 +220,7 @@ table_row() { # <row> <baseline row> <CPU field: 6 server, 7 caller>
 echo
 echo "| target | req/s | p50 ms | p99 ms | server CPU µs/req | vs bare Kestrel |"
 echo "|---|---:|---:|---:|---:|---:|"
-for row in ours kestrel grpc-js grpcio ours-gzip; do table_row "$row" kestrel 6; done
+for row in ours kestrel grpc-js grpcio service ours-gzip; do table_row "$row" kestrel 6; done
 echo
 echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios. Server CPU is the server process's user + system time over the measured run divided by its requests."
 echo

@@ -6,6 +6,7 @@ using ECommerce.Grpc.Benchmarks;
 var commands = new Dictionary<string, Func<CommandLine, Task<int>>>
 {
     ["serve-grpc"] = GrpcServerCommand.RunAsync,
+    ["serve-service"] = GrpcServerCommand.RunServiceAsync,
     ["serve-kestrel"] = KestrelCeilingCommand.RunAsync,
     ["client"] = ClientCommand.RunAsync,
     ["check"] = CheckCommand.RunAsync,
