@@ -119,10 +119,12 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
     public async Task IdleConnection_IsClosedAfterTheIdleTimeout_AndReopenedOnTheNextCall()
     {
         using var clients = InteropClients.For(backends.First.Address,
-            options => options.PooledConnectionIdleTimeout = TimeSpan.FromMilliseconds(500));
+            options => options.PooledConnectionIdleTimeout = TimeSpan.FromMilliseconds(250));
 
         await clients.Client.UnaryAsync(new EchoRequest { Message = "before-idle" }, cancellationToken: Ct);
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        // HttpClient sweeps idle connections on a timer of its own (about once a second); wait well
+        // past it so the next call does not race the closing connection.
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
         await clients.Client.UnaryAsync(new EchoRequest { Message = "after-idle" }, cancellationToken: Ct);
 
         var connections = backends.First.Wire.TakeLast(2).Select(request => request.ConnectionId).Distinct();
