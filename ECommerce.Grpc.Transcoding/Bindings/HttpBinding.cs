@@ -67,18 +67,24 @@ public sealed class HttpBinding
         var index = 0;
         foreach (var binding in rule.AdditionalBindings.Prepend(rule))
         {
-            var (httpMethod, template) = binding.PatternCase switch
-            {
-                HttpRule.PatternOneofCase.Get => ("GET", binding.Get),
-                HttpRule.PatternOneofCase.Post => ("POST", binding.Post),
-                HttpRule.PatternOneofCase.Put => ("PUT", binding.Put),
-                HttpRule.PatternOneofCase.Patch => ("PATCH", binding.Patch),
-                HttpRule.PatternOneofCase.Delete => ("DELETE", binding.Delete),
-                HttpRule.PatternOneofCase.Custom => (binding.Custom.Kind.ToUpperInvariant(), binding.Custom.Path),
-                _ => throw new InvalidOperationException($"{method.FullName}: a google.api.http rule has no pattern."),
-            };
-            yield return new HttpBinding(method, index++, httpMethod, PathTemplate.Parse(template), binding.Body, binding.ResponseBody);
+            yield return FromRule(method, binding, index++);
         }
+    }
+
+    /// <summary>One rule (the method's own or one of its additional_bindings, numbered by <paramref name="index"/>).</summary>
+    public static HttpBinding FromRule(MethodDescriptor method, HttpRule rule, int index)
+    {
+        var (httpMethod, template) = rule.PatternCase switch
+        {
+            HttpRule.PatternOneofCase.Get => ("GET", rule.Get),
+            HttpRule.PatternOneofCase.Post => ("POST", rule.Post),
+            HttpRule.PatternOneofCase.Put => ("PUT", rule.Put),
+            HttpRule.PatternOneofCase.Patch => ("PATCH", rule.Patch),
+            HttpRule.PatternOneofCase.Delete => ("DELETE", rule.Delete),
+            HttpRule.PatternOneofCase.Custom => (rule.Custom.Kind.ToUpperInvariant(), rule.Custom.Path),
+            _ => throw new InvalidOperationException($"{method.FullName}: a google.api.http rule has no pattern."),
+        };
+        return new HttpBinding(method, index, httpMethod, PathTemplate.Parse(template), rule.Body, rule.ResponseBody);
     }
 
     /// <summary>Every binding of every method of the services, in declaration order.</summary>

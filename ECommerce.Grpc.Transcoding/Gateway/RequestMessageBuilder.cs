@@ -9,8 +9,8 @@ using Microsoft.Net.Http.Headers;
 namespace ECommerce.Grpc.Transcoding.Gateway;
 
 /// <summary>
-/// Builds a binding's gRPC request message from a REST request, in the order Microsoft's transcoding uses:
-/// the JSON body first, then path variables (which win), then query parameters for the fields neither set.
+/// Builds a binding's gRPC request message from a REST request with Microsoft's transcoding's precedence:
+/// the JSON body, overridden by path variables; query parameters for the fields neither sets.
 /// </summary>
 internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser parser)
 {
@@ -21,15 +21,24 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
 
     public async Task<IMessage> BuildAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var message = binding.HasBody
-            ? ParseBody(await ReadJsonBodyAsync(request, cancellationToken))
-            : binding.Method.InputType.Parser.ParseFrom(ByteString.Empty);
-
+        var message = await BuildFromBodyAndQueryAsync(request, cancellationToken);
         for (var index = 0; index < binding.PathFields.Count; index++)
         {
             var value = binding.Path.VariableValue(binding.Path.Variables[index], request.RouteValues);
             FieldValueBinder.Bind(message, binding.PathFields[index], [value], parser, "Path variable");
         }
+        return message;
+    }
+
+    /// <summary>
+    /// The message from the body and the query alone. Query parameters never set a path-bound field, so
+    /// path variables can be bound after them and still win over the body.
+    /// </summary>
+    public async Task<IMessage> BuildFromBodyAndQueryAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var message = binding.HasBody
+            ? ParseBody(await ReadJsonBodyAsync(request, cancellationToken))
+            : binding.Method.InputType.Parser.ParseFrom(ByteString.Empty);
 
         if (!binding.BodyIsWholeRequest)
         {
@@ -89,7 +98,8 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
         {
             throw new RequestBindingException($"The request body must be JSON with Content-Type application/json, not '{request.ContentType}'.");
         }
-        using var reader = new StreamReader(request.Body, contentType.Encoding ?? Encoding.UTF8);
+        // Left open: in-process validation rewinds the body for Microsoft's transcoding to read it again.
+        using var reader = new StreamReader(request.Body, contentType.Encoding ?? Encoding.UTF8, leaveOpen: true);
         return await reader.ReadToEndAsync(cancellationToken);
     }
 }

@@ -42,7 +42,7 @@ public sealed class BookstoreHosts : IAsyncLifetime
         });
         builder.Services.AddECommerceGrpc().AddECommerceJsonTranscoding();
         _service = builder.Build();
-        _service.MapGrpcService<BookstoreService>();
+        _service.MapGrpcService<BookstoreService>().WithPreciseInputErrors();
         _service.MapTranscodingOpenApi("Bookstore", "v1", [BookstoreReflection.Descriptor]);
         await _service.StartAsync();
 
