@@ -152,6 +152,7 @@ measure() {
         --concurrency "$client_concurrency" --seconds "$seconds" --max-warmup-seconds "$max_jit_warmup") ||
         fail "client run failed: $out"
       result=$(sed -nE 's/.*calls_per_second=([0-9]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) cpu_us_per_call=([0-9.]+).*/\1 \2 \3 - \4/p' <<<"$out")
+      [ -n "$result" ] || fail "the client printed no figures: $out"
       ;;
   esac
 }
