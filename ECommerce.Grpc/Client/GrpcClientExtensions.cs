@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -26,11 +27,14 @@ public static class GrpcClientExtensions
             options.Configure(configure);
         }
 
+        services.AddMetrics();
+        services.TryAddSingleton<ClientCallTelemetryInterceptor>();
         services.TryAddSingleton<GrpcChannelFactory>();
         services.TryAddTransient(provider =>
         {
             var channel = provider.GetRequiredService<GrpcChannelFactory>().GetChannel(serviceName);
-            return (TClient)Activator.CreateInstance(typeof(TClient), channel)!;
+            var callInvoker = channel.Intercept(provider.GetRequiredService<ClientCallTelemetryInterceptor>());
+            return (TClient)Activator.CreateInstance(typeof(TClient), callInvoker)!;
         });
         return services;
     }

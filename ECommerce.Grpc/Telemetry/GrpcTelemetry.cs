@@ -7,7 +7,7 @@ namespace ECommerce.Grpc;
 /// </summary>
 public static class GrpcTelemetry
 {
-    /// <summary>Meter of this library's instruments (<see cref="ServerDurationInstrument"/>).</summary>
+    /// <summary>Meter of this library's instruments (<see cref="ServerDurationInstrument"/>, <see cref="ClientDurationInstrument"/>).</summary>
     public const string MeterName = "ECommerce.Grpc";
 
     /// <summary>ActivitySource whose request activities carry the <c>rpc.*</c> tags of a served call.</summary>
@@ -18,6 +18,9 @@ public static class GrpcTelemetry
 
     /// <summary>Histogram of served call durations in milliseconds (OpenTelemetry RPC semantic conventions).</summary>
     public const string ServerDurationInstrument = "rpc.server.duration";
+
+    /// <summary>Histogram of the durations of calls made through AddECommerceGrpcClient clients, in milliseconds.</summary>
+    public const string ClientDurationInstrument = "rpc.client.duration";
 
     public const string RpcSystemTag = "rpc.system";
     public const string RpcServiceTag = "rpc.service";

@@ -26,6 +26,8 @@ public sealed class InteropClients : IDisposable
 
     public Protos.Interop.InteropClient Client => _provider.GetRequiredService<Protos.Interop.InteropClient>();
 
+    public IServiceProvider Services => _provider;
+
     public static InteropClients For(Uri address, Action<ECommerceGrpcClientOptions>? configure = null) => new([address], configure);
 
     public void Dispose() => _provider.Dispose();

@@ -136,38 +136,70 @@ public sealed class CallLifetimeAndTelemetryTests(TelemetryServer telemetry) : I
     [Fact]
     public async Task EveryCall_IsMeasuredAndLogged_WithItsStatus()
     {
-        var measurements = new ConcurrentQueue<(double Milliseconds, Dictionary<string, object?> Tags)>();
-        var meterFactory = telemetry.Server.Services.GetRequiredService<IMeterFactory>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, meterListener) =>
-            {
-                if (instrument.Meter.Name == GrpcTelemetry.MeterName && instrument.Meter.Scope == meterFactory
-                    && instrument.Name == GrpcTelemetry.ServerDurationInstrument)
-                {
-                    meterListener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            measurements.Enqueue((value, tags.ToArray().ToDictionary(tag => tag.Key, tag => tag.Value))));
-        listener.Start();
+        using var measurements = new DurationRecorder(telemetry.Server.Services, GrpcTelemetry.ServerDurationInstrument);
 
         await _clients.Client.UnaryAsync(new EchoRequest { Message = "measured" }, cancellationToken: Ct);
         await Assert.ThrowsAsync<RpcException>(() => _clients.Client.FailAsync(new FailRequest(), cancellationToken: Ct).ResponseAsync);
 
-        var byMethod = measurements.ToLookup(measurement => measurement.Tags[GrpcTelemetry.RpcMethodTag]);
-        var unary = Assert.Single(byMethod["Unary"]);
+        var unary = Assert.Single(measurements.ForMethod("Unary"));
         Assert.True(unary.Milliseconds > 0);
         Assert.Equal("grpc", unary.Tags[GrpcTelemetry.RpcSystemTag]);
         Assert.Equal(Service, unary.Tags[GrpcTelemetry.RpcServiceTag]);
         Assert.Equal((int)StatusCode.OK, unary.Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
-        Assert.Equal((int)StatusCode.InvalidArgument, Assert.Single(byMethod["Fail"]).Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+        Assert.Equal((int)StatusCode.InvalidArgument, Assert.Single(measurements.ForMethod("Fail")).Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
 
         Assert.Contains(telemetry.Server.Logs.Entries, entry => entry.Level == LogLevel.Information
             && entry.Message.StartsWith($"gRPC call {Service}/Unary finished with OK", StringComparison.Ordinal));
         Assert.Contains(telemetry.Server.Logs.Entries, entry => entry.Level == LogLevel.Information
             && entry.Message.StartsWith($"gRPC call {Service}/Fail finished with InvalidArgument", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryCallOurClientMakes_IsMeasuredUntilItsFinalStatus()
+    {
+        using var measurements = new DurationRecorder(_clients.Services, GrpcTelemetry.ClientDurationInstrument);
+
+        await _clients.Client.UnaryAsync(new EchoRequest { Message = "measured" }, cancellationToken: Ct);
+        using (var stream = _clients.Client.ServerStream(new StreamRequest { Message = "m", Count = 2 }, cancellationToken: Ct))
+        {
+            Assert.Empty(measurements.ForMethod("ServerStream"));
+            await stream.ResponseStream.ReadAllAsync(Ct).ToListAsync(Ct);
+        }
+
+        await Assert.ThrowsAsync<RpcException>(() => _clients.Client.FailAsync(new FailRequest(), cancellationToken: Ct).ResponseAsync);
+
+        var unary = Assert.Single(measurements.ForMethod("Unary"));
+        Assert.Equal(Service, unary.Tags[GrpcTelemetry.RpcServiceTag]);
+        Assert.Equal((int)StatusCode.OK, unary.Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+        Assert.Equal((int)StatusCode.OK, Assert.Single(measurements.ForMethod("ServerStream")).Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+        Assert.Equal((int)StatusCode.InvalidArgument, Assert.Single(measurements.ForMethod("Fail")).Tags[GrpcTelemetry.RpcGrpcStatusCodeTag]);
+    }
+
+    /// <summary>Listens to one duration histogram of one service provider's meters.</summary>
+    private sealed class DurationRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<(double Milliseconds, Dictionary<string, object?> Tags)> _measurements = new();
+
+        public DurationRecorder(IServiceProvider services, string instrumentName)
+        {
+            var meterFactory = services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == GrpcTelemetry.MeterName && instrument.Meter.Scope == meterFactory && instrument.Name == instrumentName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+                _measurements.Enqueue((value, tags.ToArray().ToDictionary(tag => tag.Key, tag => tag.Value))));
+            _listener.Start();
+        }
+
+        public IEnumerable<(double Milliseconds, Dictionary<string, object?> Tags)> ForMethod(string method) =>
+            _measurements.Where(measurement => Equals(measurement.Tags[GrpcTelemetry.RpcMethodTag], method));
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Waits for a log line the server writes after the handler has ended, which can be after the caller hears back.</summary>
