@@ -7,12 +7,17 @@ var builder = DistributedApplicationBuilder.Create(args);
 
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafka("kafka");
+var kafka = builder.AddKafka("kafka")
+    .WithTopic("users", partitions: 4);
 
+var users = builder.AddProject("users", "services/Users/ECommerce.Users.csproj")
+    .WithReference(postgres.AddDatabase("users")).WaitFor(postgres)
+    .WithReference(kafka).WaitFor(kafka);
+
+// The edge opens last, once everything behind it is up.
 builder.AddProject("gateway", "services/Gateway/ECommerce.Gateway.csproj")
     .WithHttpEndpoint("http", isExternal: true)
-    .WaitFor(postgres)
-    .WaitFor(redis)
-    .WaitFor(kafka);
+    .WithReference(users).WaitFor(users)
+    .WaitFor(redis);
 
 return await builder.Build().RunAsync();

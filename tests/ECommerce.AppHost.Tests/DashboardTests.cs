@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using ECommerce.AppHost.Tests.Harness;
+using ECommerce.Contracts.Users.V1;
+using Grpc.Net.Client;
 
 namespace ECommerce.AppHost.Tests;
 
@@ -23,6 +25,22 @@ public sealed class DashboardTests(RunningMesh mesh)
         Assert.StartsWith($"REST edge: {gateway.Url("http")} ", edgeLine);
         using var http = new HttpClient();
         Assert.Equal("Healthy", await http.GetStringAsync($"{gateway.Url("http")}/health", Cancellation));
+    }
+
+    [Fact]
+    public async Task The_users_service_keeps_accounts_in_its_database()
+    {
+        var users = (await mesh.WaitUntilHealthyAsync()).Single(row => row.Name == "users");
+        using var channel = GrpcChannel.ForAddress(users.Url("grpc"));
+        var client = new UsersService.UsersServiceClient(channel);
+        var email = $"{Guid.NewGuid():N}@example.com";
+
+        var registered = await client.RegisterAsync(new RegisterRequest { Email = email, Password = "correct horse battery", DisplayName = "Ada" },
+            cancellationToken: Cancellation);
+        var loggedIn = await client.LoginAsync(new LoginRequest { Email = email, Password = "correct horse battery" }, cancellationToken: Cancellation);
+
+        Assert.Equal(registered.User.UserId, loggedIn.User.UserId);
+        Assert.NotEmpty(loggedIn.Tokens.AccessToken);
     }
 
     [Fact]

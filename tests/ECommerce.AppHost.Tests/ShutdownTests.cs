@@ -51,7 +51,7 @@ public sealed class ShutdownTests
         await host.WaitUntilReadyAsync(Cancellation);
         var pids = (await host.Dashboard.GetResourcesAsync(Cancellation))
             .Where(row => row.ProcessId is not null).Select(row => row.ProcessId!.Value).ToList();
-        Assert.Equal(3, pids.Count);
+        Assert.Equal(4, pids.Count);
 
         host.Signal(AppHostProcess.SigKill);
         await host.WaitForExitAsync(TimeSpan.FromSeconds(10), Cancellation);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using ECommerce.AppHost.Orchestration;
 using ECommerce.LocalInfrastructure;
+using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -68,6 +70,11 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
         foreach (var reference in resource.ConnectionReferences)
         {
             environment[$"ConnectionStrings__{reference.ConnectionName}"] = await reference.GetConnectionStringAsync(cancellationToken);
+            if (reference is KafkaResource)
+            {
+                // Kafka's default (45 s) would make a restarted service wait that long for its partitions.
+                environment["Kafka__SessionTimeoutMs"] = KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString(CultureInfo.InvariantCulture);
+            }
         }
         foreach (var service in resource.ServiceReferences)
         {
