@@ -50,14 +50,19 @@ public static class ClientCommand
         return run.Errors == 0 && latencies.Length > 0 ? 0 : 1;
     }
 
-    /// <summary>One-second slices of calls until one spends under <see cref="Warmup.SettledJitPerSecond"/> in the JIT.</summary>
+    /// <summary>
+    /// One-second slices of calls until three in a row each spend under
+    /// <see cref="Warmup.SettledJitPerSecond"/> in the JIT, as the servers' warm-up does.
+    /// </summary>
     private static async Task<int> WarmUpAsync(ProductBench.ProductBenchClient client, int concurrency, int maxSeconds, int maxCalls)
     {
+        var quietSeconds = 0;
         for (var second = 1; second <= maxSeconds; second++)
         {
             var jitBefore = JitInfo.GetCompilationTime();
             await RunAsync(client, concurrency, TimeSpan.FromSeconds(1), maxCalls);
-            if (JitInfo.GetCompilationTime() - jitBefore < Warmup.SettledJitPerSecond)
+            quietSeconds = JitInfo.GetCompilationTime() - jitBefore < Warmup.SettledJitPerSecond ? quietSeconds + 1 : 0;
+            if (quietSeconds == 3)
             {
                 return second;
             }
