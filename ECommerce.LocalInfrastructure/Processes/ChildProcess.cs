@@ -43,8 +43,9 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <param name="resource">Name used in error messages, e.g. "PostgreSQL".</param>
     /// <param name="deathSignal">What the child receives if this process dies first (its graceful-stop signal).</param>
     /// <param name="runAsUser">Drop to this user first (PostgreSQL refuses to run as root).</param>
+    /// <param name="environment">Variables to set (or override) for the child, e.g. its configuration.</param>
     public static async Task<ChildProcess> StartAsync(string resource, string fileName, IEnumerable<string> arguments,
-        string logFile, int deathSignal = SigTerm, string? runAsUser = null)
+        string logFile, int deathSignal = SigTerm, string? runAsUser = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(SetprivPath)
         {
@@ -53,6 +54,10 @@ public sealed class ChildProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
         startInfo.ArgumentList.Add($"--pdeathsig={SignalName(deathSignal)}");
         if (runAsUser is not null)
         {

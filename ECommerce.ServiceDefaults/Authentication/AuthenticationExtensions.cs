@@ -1,3 +1,5 @@
+using ECommerce.Contracts.Users.V1;
+using ECommerce.Grpc;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,6 +11,17 @@ namespace ECommerce.ServiceDefaults.Authentication;
 
 public static class AuthenticationExtensions
 {
+    /// <summary>
+    /// Token validation for every service but Users: the keys come from the Users service over gRPC
+    /// (<see cref="UsersServiceKeySource"/>), whose address is <c>services__users__grpc__0</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddJwtValidation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddECommerceGrpcClient<UsersService.UsersServiceClient>("users",
+            options => options.RetrySafeMethods.Add("ecommerce.users.v1.UsersService/GetJwks"));
+        return builder.AddJwtValidation<UsersServiceKeySource>();
+    }
+
     /// <summary>
     /// Validates ES256 access tokens from the <c>authorization: Bearer …</c> metadata of every call,
     /// locally, with the keys <typeparamref name="TKeySource"/> provides. gRPC methods then use
