@@ -20,9 +20,12 @@ internal sealed class PostgresReplica(PostgresResource resource, RunContext cont
         }, cancellationToken);
         try
         {
+            // Unpooled: an idle pooled connection of the AppHost's would hold up PostgreSQL's shutdown,
+            // which waits for every session to end.
+            var adminConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString()) { Pooling = false }.ConnectionString;
             foreach (var database in resource.Databases)
             {
-                await server.CreateDatabaseAsync(database.ConnectionName, cancellationToken);
+                await PostgresDatabases.CreateAsync(adminConnectionString, database.ConnectionName, cancellationToken);
             }
         }
         catch (NpgsqlException e)
