@@ -1,0 +1,107 @@
+using ECommerce.Contracts.Search.V1;
+using ECommerce.Grpc;
+using ECommerce.Search.Engine;
+using ECommerce.Search.Indexing;
+using ECommerce.ServiceDefaults.Authentication;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace ECommerce.Search.Api;
+
+/// <summary>The ecommerce.search.v1.SearchService contract: validates requests and hands them to the search engine.</summary>
+internal sealed class SearchApi(ISearchEngine engine, CatalogSnapshots catalog, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
+{
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+    private const int MaxQueryLength = 200;
+    private const int MaxFilters = 20;
+    private const int DefaultSuggestions = 10;
+    private const int MaxSuggestions = 20;
+
+    public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
+    {
+        var query = Validate(request);
+        var results = await engine.SearchAsync(query, context.CancellationToken);
+        var nextOffset = query.Offset + results.Hits.Count;
+        return new SearchResponse
+        {
+            Hits = { results.Hits },
+            Facets = { results.Facets },
+            CorrectedQuery = results.CorrectedQuery,
+            Page = new() { TotalSize = results.TotalSize, NextPageToken = nextOffset < results.TotalSize ? PageToken.Create(request, nextOffset) : "" },
+        };
+    }
+
+    public override async Task<SuggestResponse> Suggest(SuggestRequest request, ServerCallContext context)
+    {
+        new FieldViolations()
+            .Check(!string.IsNullOrWhiteSpace(request.Prefix), "prefix", "is required")
+            .Check(request.Prefix.Length <= MaxQueryLength, "prefix", $"must be at most {MaxQueryLength} characters")
+            .Check(request.Limit is >= 0 and <= MaxSuggestions, "limit", $"must be between 1 and {MaxSuggestions}, or 0 for {DefaultSuggestions}")
+            .ThrowIfAny();
+        var suggestions = await engine.SuggestAsync(request.Prefix, request.Limit == 0 ? DefaultSuggestions : request.Limit, context.CancellationToken);
+        return new SuggestResponse { Suggestions = { suggestions } };
+    }
+
+    [Authorize(Roles = AccessTokens.AdminRole)]
+    public override async Task<RebuildIndexResponse> RebuildIndex(RebuildIndexRequest request, ServerCallContext context)
+    {
+        var indexed = await engine.RebuildAsync(catalog.ReadAllAsync(context.CancellationToken), context.CancellationToken);
+        logger.LogInformation("Search index rebuilt from the catalog: {Products} products", indexed);
+        return new RebuildIndexResponse { ProductsIndexed = indexed };
+    }
+
+    private static SearchQuery Validate(SearchRequest request)
+    {
+        var violations = new FieldViolations()
+            .Check(request.Query.Length <= MaxQueryLength, "query", $"must be at most {MaxQueryLength} characters")
+            .Check(Enum.IsDefined(request.Sort), "sort", "must be one of the SortOrder values")
+            .Check(request.Attributes.Count <= MaxFilters, "attributes", $"must have at most {MaxFilters} filters")
+            .Check(request.Facets.Count <= MaxFilters, "facets", $"must name at most {MaxFilters} attributes");
+        foreach (var (price, field) in new[] { (request.MinPrice, "min_price"), (request.MaxPrice, "max_price") })
+        {
+            if (price is not null && MoneyAmount.Problem(price) is { } problem)
+            {
+                violations.Add(field, problem);
+            }
+        }
+        if (request.MinPrice is not null && request.MaxPrice is not null && violations.IsEmpty)
+        {
+            violations
+                .Check(request.MinPrice.CurrencyCode == request.MaxPrice.CurrencyCode, "max_price", "must be in the currency of min_price")
+                .Check(MoneyAmount.ToDecimal(request.MinPrice) <= MoneyAmount.ToDecimal(request.MaxPrice), "max_price", "must not be less than min_price");
+        }
+        for (var i = 0; i < request.Attributes.Count; i++)
+        {
+            var filter = request.Attributes[i];
+            violations
+                .Check(IsAttributeName(filter.Name), $"attributes[{i}].name", "must be a non-empty attribute name without '='")
+                .Check(filter.Values.Count > 0, $"attributes[{i}].values", "must have at least one value");
+        }
+        for (var i = 0; i < request.Facets.Count; i++)
+        {
+            violations.Check(IsAttributeName(request.Facets[i]), $"facets[{i}]", "must be a non-empty attribute name without '='");
+        }
+        var pageSize = request.Page?.PageSize ?? 0;
+        violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"must be between 1 and {MaxPageSize}, or 0 for {DefaultPageSize}");
+        var token = request.Page?.PageToken ?? "";
+        var offset = token.Length == 0 ? 0 : PageToken.TryReadOffset(request, token);
+        violations.Check(offset is not null, "page.page_token", "must be a next_page_token returned for this same search");
+        violations.ThrowIfAny();
+
+        return new SearchQuery(
+            request.Query.Trim(),
+            request.CategoryId,
+            request.MinPrice is null ? null : MoneyAmount.ToDecimal(request.MinPrice),
+            request.MaxPrice is null ? null : MoneyAmount.ToDecimal(request.MaxPrice),
+            request.MinPrice?.CurrencyCode ?? request.MaxPrice?.CurrencyCode,
+            [.. request.Attributes],
+            request.InStockOnly,
+            request.Sort,
+            [.. request.Facets.Where(name => name is not SearchQuery.BrandFacet and not SearchQuery.CategoryFacet).Distinct()],
+            offset!.Value,
+            pageSize == 0 ? DefaultPageSize : pageSize);
+    }
+
+    private static bool IsAttributeName(string name) => !string.IsNullOrWhiteSpace(name) && !name.Contains('=');
+}

@@ -1,0 +1,33 @@
+using ECommerce.Contracts.Catalog.V1;
+using ECommerce.Contracts.Events.V1;
+using ECommerce.EventBus;
+using ECommerce.Grpc;
+using ECommerce.Search.Engine;
+using ECommerce.Search.Engine.Postgres;
+using ECommerce.Search.Indexing;
+using ECommerce.ServiceDefaults.Authentication;
+using ECommerce.ServiceDefaults.Persistence;
+
+namespace ECommerce.Search;
+
+public static class SearchServiceExtensions
+{
+    public const string ServiceName = "search";
+
+    public static IHostApplicationBuilder AddSearchServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgresDatabase(ServiceName, typeof(SearchServiceExtensions).Assembly);
+        builder.AddEventBus(ServiceName);
+        builder.AddJwtValidation();
+        builder.Services.AddECommerceGrpcClient<CatalogService.CatalogServiceClient>("catalog");
+        builder.Services.AddSingleton<ISearchEngine, PostgresSearchEngine>();
+        builder.Services.AddSingleton<CatalogSnapshots>();
+        builder.Services
+            .AddEventHandler<ProductCreated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
+            .AddEventHandler<ProductUpdated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
+            .AddEventHandler<ProductDeleted, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
+            .AddEventHandler<PriceChanged, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
+            .AddEventHandler<InventoryChanged, CatalogEventHandlers>(CatalogEventHandlers.InventoryTopic);
+        return builder;
+    }
+}
