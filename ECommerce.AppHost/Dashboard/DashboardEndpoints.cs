@@ -3,7 +3,6 @@ using ECommerce.AppHost.Orchestration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.AppHost.Dashboard;
 

@@ -51,14 +51,13 @@ public sealed class DistributedApplication
 
     private async Task RunCoreAsync(CancellationToken cancellationToken)
     {
-        var options = _options;
-        PrepareDataDirectory(options);
+        PrepareDataDirectory(_options);
         // The port is chosen before anything starts: services are told it, as their OTLP endpoint.
-        var dashboardPort = options.DashboardPort == 0 ? Loopback.FreePort() : options.DashboardPort;
+        var dashboardPort = _options.DashboardPort == 0 ? Loopback.FreePort() : _options.DashboardPort;
         Loopback.EnsurePortFree("Dashboard", dashboardPort);
         var dashboardUrl = $"http://{Loopback.Host}:{dashboardPort}";
 
-        var orchestrator = new Orchestrator(_resources, new RunContext(options, _repository, dashboardUrl), _console);
+        var orchestrator = new Orchestrator(_resources, new RunContext(_options, _repository, dashboardUrl), _console);
         var telemetry = new TelemetryStore();
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         web.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -69,9 +68,17 @@ public sealed class DistributedApplication
         await using var app = web.Build();
         app.MapDashboard(orchestrator);
         app.MapTelemetry(telemetry);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new InfrastructureException("Dashboard", $"could not listen on {dashboardUrl}: {e.Message}",
+                $"stop whatever listens there (`ss -ltnp 'sport = :{dashboardPort}'` shows it) or choose another port with --dashboard-port.", inner: e);
+        }
 
-        _console.Info($"ECommerce AppHost (mesh): {_resources.Count} resources, data in {options.DataDirectory}");
+        _console.Info($"ECommerce AppHost (mesh): {_resources.Count} resources, data in {_options.DataDirectory}");
         _console.Info($"Dashboard: {dashboardUrl}");
         orchestrator.Start();
 

@@ -3,7 +3,10 @@ using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.AppHost.Orchestration;
 
-/// <summary>Watches processes that the AppHost did not start itself through <see cref="ChildProcess"/> directly.</summary>
+/// <summary>
+/// Watches the servers LocalInfrastructure starts: their <see cref="ChildProcess"/> is not exposed, only
+/// their process id and port.
+/// </summary>
 internal static class ProcessWatch
 {
     /// <summary>Completes when <paramref name="pid"/> is gone or a zombie, or when <paramref name="cancellationToken"/> fires.</summary>
