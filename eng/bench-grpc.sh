@@ -168,7 +168,7 @@ done
 echo "bench-grpc: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; h2load -c $connections -m $streams, ${warmup}s warm-up + ${seconds}s measured, $rounds rounds" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # Load each server until it is warm before round 1. The .NET servers print "JIT settled" once
-# tiered compilation has finished their hot path, which on a busy machine takes 3-15 s of load;
+# tiered compilation has finished their hot path, which on a busy machine takes 3-25 s of load;
 # ours gets plain and gzip-accepting calls at once so both paths are compiled.
 warm_up_slice() { # <server> [more h2load options]
   local server=$1

@@ -1,7 +1,7 @@
 namespace ECommerce.Grpc.Benchmarks;
 
 /// <summary>
-/// The host both .NET servers share, so our gRPC server and the bare-Kestrel ceiling differ
+/// The host every .NET server here shares, so our gRPC server and the bare-Kestrel ceiling differ
 /// only in what runs inside a request.
 /// </summary>
 public static class BenchHost

@@ -5,7 +5,7 @@ namespace ECommerce.Grpc.Benchmarks;
 
 /// <summary>
 /// When a .NET process has finished compiling its hot path. Tiered compilation with PGO compiles it
-/// several times over; on a busy 2-core machine that took from 3 to 15 seconds of load, so a fixed
+/// several times over; on a busy 2-core machine that took from 3 to 25 seconds of load, so a fixed
 /// warm-up either wastes time or measures the JIT.
 /// </summary>
 public static class Warmup
