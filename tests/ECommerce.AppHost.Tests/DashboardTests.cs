@@ -28,6 +28,19 @@ public sealed class DashboardTests(RunningMesh mesh)
     }
 
     [Fact]
+    public async Task Each_resource_starts_only_once_what_it_waits_for_is_healthy()
+    {
+        await mesh.WaitUntilHealthyAsync();
+        var output = mesh.Host.Output.All.ToList();
+        int First(string prefix) => output.FindIndex(line => line.StartsWith(prefix, StringComparison.Ordinal));
+
+        // Program.cs: users waits for postgres and kafka; the gateway for users and redis.
+        Assert.All(new[] { ("postgres", "users"), ("kafka", "users"), ("users", "gateway"), ("redis", "gateway") }, pair =>
+            Assert.True(First($"{pair.Item1}: healthy") is var healthy and >= 0 && healthy < First($"{pair.Item2}: started"),
+                $"{pair.Item2} started before {pair.Item1} was healthy:\n{string.Join('\n', output)}"));
+    }
+
+    [Fact]
     public async Task The_users_service_keeps_accounts_in_its_database()
     {
         var users = (await mesh.WaitUntilHealthyAsync()).Single(row => row.Name == "users");
