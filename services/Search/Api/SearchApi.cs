@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace ECommerce.Search.Api;
 
 /// <summary>The ecommerce.search.v1.SearchService contract: validates requests and hands them to the search engine.</summary>
-internal sealed class SearchApi(ISearchEngine engine, CatalogSnapshots catalog, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
+internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
@@ -46,6 +46,9 @@ internal sealed class SearchApi(ISearchEngine engine, CatalogSnapshots catalog, 
     [Authorize(Roles = AccessTokens.AdminRole)]
     public override async Task<RebuildIndexResponse> RebuildIndex(RebuildIndexRequest request, ServerCallContext context)
     {
+        // Resolved here rather than injected: the catalog client needs the Catalog's address, and
+        // searching must not depend on it.
+        var catalog = context.GetHttpContext().RequestServices.GetRequiredService<CatalogSnapshots>();
         var indexed = await engine.RebuildAsync(catalog.ReadAllAsync(context.CancellationToken), context.CancellationToken);
         logger.LogInformation("Search index rebuilt from the catalog: {Products} products", indexed);
         return new RebuildIndexResponse { ProductsIndexed = indexed };

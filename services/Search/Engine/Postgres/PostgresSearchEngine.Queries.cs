@@ -12,8 +12,11 @@ namespace ECommerce.Search.Engine.Postgres;
 /// </summary>
 internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) : ISearchEngine
 {
-    /// <summary>How close a misspelling must be: one wrong letter in a word of four or more still passes.</summary>
-    private const string TrigramThreshold = "0.4";
+    /// <summary>
+    /// How close a misspelling must be (pg_trgm word similarity): low enough for a wrong, missing or
+    /// swapped letter ("snekaers" is 0.42 from "sneakers"). It only applies when full-text search found nothing.
+    /// </summary>
+    private const string TrigramThreshold = "0.3";
 
     /// <summary>Facet values returned per facet, most frequent first.</summary>
     private const int MaxFacetValues = 50;
@@ -106,7 +109,7 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
         var pageFilter = Filter(query, matchCondition, page.Parameters);
         page.CommandText = $"""
             SELECT {HitColumns}, score, {highlight} FROM (
-                SELECT {HitColumns}, ({score})::float8 AS score FROM products
+                SELECT {HitColumns}, created_at, ({score})::float8 AS score FROM products
                 WHERE {pageFilter}
                 ORDER BY {order}
                 LIMIT {query.PageSize} OFFSET {query.Offset}) page

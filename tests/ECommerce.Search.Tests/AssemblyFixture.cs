@@ -1,0 +1,3 @@
+using ECommerce.Search.Tests;
+
+[assembly: AssemblyFixture(typeof(SearchServiceHost))]
