@@ -1,0 +1,44 @@
+using ECommerce.Catalog.Caching;
+using ECommerce.Catalog.Categories;
+using ECommerce.Catalog.DemoData;
+using ECommerce.Catalog.Inventory;
+using ECommerce.Catalog.Products;
+using ECommerce.EventBus;
+using ECommerce.ServiceDefaults.Authentication;
+using ECommerce.ServiceDefaults.Persistence;
+using StackExchange.Redis;
+
+namespace ECommerce.Catalog;
+
+public static class CatalogServiceExtensions
+{
+    public const string ServiceName = "catalog";
+
+    public static IHostApplicationBuilder AddCatalogServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgresDatabase(ServiceName, typeof(CatalogServiceExtensions).Assembly);
+        builder.AddEventBus(ServiceName);
+        builder.AddJwtValidation();
+        var options = builder.Configuration.GetSection("Catalog").Get<CatalogOptions>() ?? new CatalogOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var redis = builder.Configuration.GetConnectionString("redis")
+            ?? throw new InvalidOperationException("The connection string 'redis' is missing. Set ConnectionStrings__redis (the AppHost does this).");
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var configuration = ConfigurationOptions.Parse(redis);
+            // Start without Redis and keep reconnecting: reads fall back to PostgreSQL meanwhile.
+            configuration.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(configuration);
+        });
+        builder.Services.AddSingleton<CatalogCache>();
+
+        builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<CategoryStore>();
+        builder.Services.AddSingleton<StockKeeper>();
+        builder.Services.AddHostedService<DemoCatalogLoader>();
+        builder.Services.AddHostedService<ReservationSweeper>();
+        return builder;
+    }
+}

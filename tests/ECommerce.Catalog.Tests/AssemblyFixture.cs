@@ -1,0 +1,3 @@
+using ECommerce.Catalog.Tests;
+
+[assembly: AssemblyFixture(typeof(CatalogTestEnvironment))]
