@@ -223,7 +223,7 @@ echo "| target | req/s | p50 ms | p99 ms | server CPU µs/req | vs bare Kestrel 
 echo "|---|---:|---:|---:|---:|---:|"
 for row in ours kestrel grpc-js grpcio service ours-gzip; do table_row "$row" kestrel 6; done
 echo
-echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios. Server CPU is the server process's user + system time over the measured run divided by its requests."
+echo "Load: h2load -c $connections -m $streams ($((connections * streams)) requests in flight), ${warmup} s warm-up + ${seconds} s measured per run; median of $rounds interleaved rounds; the ratio is the median of per-round ratios. Server CPU is the server process's user + system time over the measured run divided by its requests; when other work shares the machine, req/s follows each server's share of the CPU, and server CPU per request is the steadier comparison."
 echo
 echo "| client figure | calls/s | p50 ms | p99 ms | caller CPU µs/call | vs h2load on one connection |"
 echo "|---|---:|---:|---:|---:|---:|"
