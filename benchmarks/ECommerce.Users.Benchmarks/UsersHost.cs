@@ -29,6 +29,9 @@ internal sealed class UsersHost : IAsyncDisposable
     public static async Task<UsersHost> StartAsync(PostgresServer postgres, KafkaDevCluster kafka)
     {
         var database = await postgres.CreateDatabaseAsync("users_bench_" + Guid.NewGuid().ToString("N")[..8]);
+        // Outside a test runner the factory cannot guess the service's content root; its files
+        // (appsettings.json) are copied next to this program.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ECOMMERCE_USERS", AppContext.BaseDirectory);
         var factory = new WebApplicationFactory<Api.UsersApi>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:users", database);
