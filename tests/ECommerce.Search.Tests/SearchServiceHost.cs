@@ -53,19 +53,34 @@ public sealed class SearchServiceHost : IAsyncLifetime
 
         var searchDatabase = await _infrastructure.CreateDatabaseAsync("search");
         _searchDatabase = NpgsqlDataSource.Create(searchDatabase);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("ConnectionStrings:search", searchDatabase);
-            host.UseSetting("ConnectionStrings:kafka", _infrastructure.Kafka.BootstrapServers);
-            host.UseSetting("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString());
-            host.UseSetting(Users.DiscoveryVariable.Key.Replace("__", ":"), Users.DiscoveryVariable.Value);
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        _factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
-        _factory.StartServer();
-        await _factory.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(60));
+        _factory = await StartSearchAsync(searchDatabase, _infrastructure.Kafka.BootstrapServers, Users);
         Channel = GrpcChannel.ForAddress(_factory.Services.GetRequiredService<IServer>().GetGrpcAddress());
         Client = new SearchService.SearchServiceClient(Channel);
+    }
+
+    /// <summary>
+    /// A Search service on Kestrel with the given database and Kafka cluster, once its consumer has
+    /// its partitions. <paramref name="settings"/> adds to or overrides the configuration.
+    /// </summary>
+    public static async Task<WebApplicationFactory<Program>> StartSearchAsync(string database, string kafka, UsersForTests users,
+        IDictionary<string, string>? settings = null)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:search", database);
+            host.UseSetting("ConnectionStrings:kafka", kafka);
+            host.UseSetting("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString());
+            host.UseSetting("services:users:grpc:0", users.Process.Address.ToString());
+            host.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                host.UseSetting(key, value);
+            }
+        });
+        factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
+        factory.StartServer();
+        await factory.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(60));
+        return factory;
     }
 
     /// <summary>
