@@ -9,7 +9,9 @@ namespace ECommerce.LocalInfrastructure.Processes;
 /// </summary>
 /// <remarks>
 /// Children are started through util-linux <c>setpriv --pdeathsig</c>, so the kernel signals them
-/// when their parent dies — even when the parent is killed with SIGKILL and runs no cleanup.
+/// when their parent dies — even when the parent is killed with SIGKILL and runs no cleanup — and
+/// through <c>setsid</c>, in a session of their own, so a Ctrl+C in the terminal reaches only the
+/// supervising process, which then stops its children in order.
 /// The kernel ties that signal to the parent *thread*, and .NET forks from the calling thread,
 /// which may be a thread-pool thread that later retires; so every child is forked from one
 /// dedicated thread that lives as long as the process.
@@ -26,9 +28,12 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ChildProcess(string resource, Process process, StreamWriter log, string logFile)
+    private readonly int _stopSignal;
+
+    private ChildProcess(string resource, Process process, StreamWriter log, string logFile, int stopSignal)
     {
         Resource = resource;
+        _stopSignal = stopSignal;
         _process = process;
         _log = log;
         LogFile = logFile;
@@ -41,14 +46,16 @@ public sealed class ChildProcess : IAsyncDisposable
     public Task Exited => _exited.Task;
 
     /// <param name="resource">Name used in error messages, e.g. "PostgreSQL".</param>
-    /// <param name="deathSignal">What the child receives if this process dies first (its graceful-stop signal).</param>
+    /// <param name="deathSignal">The child's graceful-stop signal: what <see cref="StopAsync"/> sends, and what it receives if this process dies first.</param>
     /// <param name="runAsUser">Drop to this user first (PostgreSQL refuses to run as root).</param>
     /// <param name="environment">Variables to set (or override) for the child, e.g. its configuration.</param>
     public static async Task<ChildProcess> StartAsync(string resource, string fileName, IEnumerable<string> arguments,
-        string logFile, int deathSignal = SigTerm, string? runAsUser = null, IReadOnlyDictionary<string, string>? environment = null)
+        string logFile, int deathSignal = SigTerm, string? runAsUser = null, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var startInfo = new ProcessStartInfo(SetprivPath)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -67,6 +74,7 @@ public sealed class ChildProcess : IAsyncDisposable
             }
         }
         startInfo.ArgumentList.Add("--");
+        startInfo.ArgumentList.Add("/usr/bin/setsid");
         startInfo.ArgumentList.Add(fileName);
         foreach (var argument in arguments)
         {
@@ -81,7 +89,7 @@ public sealed class ChildProcess : IAsyncDisposable
             try
             {
                 var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-                var child = new ChildProcess(resource, process, log, logFile);
+                var child = new ChildProcess(resource, process, log, logFile, deathSignal);
                 process.OutputDataReceived += (_, e) => child.WriteLog(e.Data);
                 process.ErrorDataReceived += (_, e) => child.WriteLog(e.Data);
                 process.Exited += (_, _) => child._exited.TrySetResult();
@@ -100,14 +108,14 @@ public sealed class ChildProcess : IAsyncDisposable
         return await started.Task;
     }
 
-    /// <summary>Sends <paramref name="signal"/>, waits for a clean exit, and kills the process if it does not come.</summary>
-    public async Task StopAsync(int signal = SigTerm, TimeSpan? timeout = null)
+    /// <summary>Sends the graceful-stop signal (or <paramref name="signal"/>), waits for a clean exit, and kills the process if it does not come.</summary>
+    public async Task StopAsync(int? signal = null, TimeSpan? timeout = null)
     {
         if (HasExited)
         {
             return;
         }
-        _ = kill(Id, signal);
+        _ = kill(Id, signal ?? _stopSignal);
         var graceful = await Task.WhenAny(Exited, Task.Delay(timeout ?? TimeSpan.FromSeconds(15))) == Exited;
         if (!graceful)
         {

@@ -5,7 +5,7 @@ namespace ECommerce.LocalInfrastructure.Tests;
 public sealed class ProcessLifetimeTests
 {
     [Fact]
-    public async Task Killing_the_host_outright_takes_its_servers_down_with_it()
+    public async Task Servers_run_in_a_session_of_their_own_and_die_with_a_host_killed_outright()
     {
         var hostDll = Path.Combine(AppContext.BaseDirectory, "ECommerce.Testing.InfrastructureHost.dll");
         var host = Process.Start(new ProcessStartInfo("dotnet", [hostDll])
@@ -26,6 +26,9 @@ public sealed class ProcessLifetimeTests
             }
             var servers = new[] { int.Parse(announced["POSTGRES_PID"]), int.Parse(announced["REDIS_PID"]) };
             Assert.All(servers, pid => Assert.True(IsRunning(pid), $"server {pid} runs while its host lives"));
+            // A Ctrl+C in the terminal reaches the host's session only; the host stops its servers in order.
+            Assert.All(servers, pid => Assert.Equal(pid, SessionOf(pid)));
+            Assert.All(servers, pid => Assert.NotEqual(SessionOf(host.Id), SessionOf(pid)));
 
             host.Kill(entireProcessTree: false); // SIGKILL: the host gets no chance to clean up.
             await host.WaitForExitAsync(timeout.Token);
@@ -45,6 +48,8 @@ public sealed class ProcessLifetimeTests
             }
         }
     }
+
+    private static int SessionOf(int pid) => int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].Split(' ')[3]);
 
     /// <summary>Running, not a zombie: a reaped or exiting process does not count.</summary>
     private static bool IsRunning(int pid)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ECommerce.AppHost.Orchestration;
 using ECommerce.LocalInfrastructure;
 using ECommerce.LocalInfrastructure.Kafka;
@@ -17,12 +16,6 @@ namespace ECommerce.AppHost.Resources.Replicas;
 internal sealed class ProjectReplica(ProjectResource resource, int index, RunContext context)
     : Replica(resource.Replicas == 1 ? resource.Name : $"{resource.Name}-{index}", resource)
 {
-    // ChildProcess passes on the AppHost's own environment, so the service's variables reach it through a
-    // file only this user can read (they hold passwords, which a command line would show to `ps`).
-    // setsid puts the service in a session of its own: Ctrl+C in the terminal reaches the AppHost only,
-    // which then stops services in order, instead of every process at once.
-    private const string LoadEnvironmentAndRun = """. "$0" && cd "$1" && shift && exec /usr/bin/setsid "$@" """;
-
     private IReadOnlyList<EndpointAddress> Addresses => resource.Addresses[index];
 
     public override async Task<IRunningReplica> StartAsync(CancellationToken cancellationToken)
@@ -39,11 +32,12 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
             Loopback.EnsurePortFree($"{Name} ({address.Name} endpoint)", address.Port);
         }
 
-        var environmentFile = await WriteEnvironmentFileAsync(cancellationToken);
+        // The variables hold passwords: they go in the child's environment, which only its user can
+        // read, never on its command line, which `ps` shows everyone. ChildProcess also gives the service
+        // a session of its own, so Ctrl+C in the terminal reaches the AppHost, which stops services in order.
         var logFile = Path.Combine(context.Options.LogsDirectory, $"{Name}.log");
-        var process = await ChildProcess.StartAsync(Name, "/bin/sh",
-            ["-c", LoadEnvironmentAndRun, environmentFile, Path.GetDirectoryName(assembly)!, DotnetHost, assembly],
-            logFile, ChildProcess.SigTerm);
+        var process = await ChildProcess.StartAsync(Name, DotnetHost, [assembly], logFile, ChildProcess.SigTerm,
+            environment: await BuildEnvironmentAsync(cancellationToken), workingDirectory: Path.GetDirectoryName(assembly));
         return new RunningProject(process, Addresses);
     }
 
@@ -93,29 +87,6 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
         return environment;
     }
 
-    private async Task<string> WriteEnvironmentFileAsync(CancellationToken cancellationToken)
-    {
-        var directory = Path.Combine(context.Options.DataDirectory, "environment");
-        Directory.CreateDirectory(directory);
-        var file = Path.Combine(directory, $"{Name}.env");
-        var script = new StringBuilder();
-        foreach (var (name, value) in await BuildEnvironmentAsync(cancellationToken))
-        {
-            script.Append("export ").Append(name).Append("='").Append(value.Replace("'", "'\\''")).Append("'\n");
-        }
-        await using (var stream = new FileStream(file, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteAsync(script.ToString());
-        }
-        return file;
-    }
-
     /// <summary>The dotnet host running the AppHost, so services run on the same runtime.</summary>
     private static string DotnetHost =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
@@ -158,7 +129,7 @@ internal sealed class ProjectReplica(ProjectResource resource, int index, RunCon
         public async ValueTask DisposeAsync()
         {
             // SIGTERM lets the service finish the calls it is serving (its host's shutdown timeout is shorter).
-            await _process.StopAsync(ChildProcess.SigTerm, StopTimeout);
+            await _process.StopAsync(timeout: StopTimeout);
             await _process.DisposeAsync();
             _healthChannel.Dispose();
         }
