@@ -18,6 +18,6 @@ public sealed class CatalogOptions
     /// <summary>Prefix of every Redis key, so several catalogs (or test runs) can share one Redis.</summary>
     public string CacheKeyPrefix { get; set; } = "catalog";
 
-    /// <summary>Upper bound on how long a cached read lives; changes invalidate entries at once anyway.</summary>
+    /// <summary>Upper bound on how long a cached read lives; changes invalidate entries at once anyway. Zero turns read caching off.</summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -24,6 +24,10 @@ internal sealed class CatalogCache(IConnectionMultiplexer redis, CatalogOptions 
 
     public async Task<T?> GetOrLoadAsync<T>(string key, MessageParser<T> parser, Func<Task<T?>> load) where T : class, IMessage<T>
     {
+        if (options.CacheTtl <= TimeSpan.Zero)
+        {
+            return await load();
+        }
         var entryKey = (RedisKey)$"{options.CacheKeyPrefix}:{key}";
         var generationKey = (RedisKey)$"{options.CacheKeyPrefix}:{key}:generation";
         long generation;
