@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ECommerce.EndToEnd.Tests;
+
+/// <summary>REST calls as a storefront makes them: JSON in, JSON out, the access token as a bearer token.</summary>
+internal static class Rest
+{
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
+        client.PostAsJsonAsync(path, body, TestContext.Current.CancellationToken);
+
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string path, string? accessToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            return JsonDocument.Parse(text).RootElement;
+        }
+        catch (JsonException)
+        {
+            Assert.Fail($"{(int)response.StatusCode}: the body is not JSON: {text}");
+            throw;
+        }
+    }
+
+    /// <summary>Asserts the HTTP status and a google.rpc.Status body with the given gRPC code; returns its message.</summary>
+    public static async Task<string> AssertStatusAsync(this HttpResponseMessage response, int httpStatus, int grpcCode)
+    {
+        var body = await response.ReadJsonAsync();
+        Assert.True((int)response.StatusCode == httpStatus, $"Expected HTTP {httpStatus}, got {(int)response.StatusCode}: {body}");
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(grpcCode, body.GetProperty("code").GetInt32());
+        return body.GetProperty("message").GetString()!;
+    }
+}
+
+internal static class Accounts
+{
+    public const string Password = "correct horse battery staple";
+
+    public static string NewEmail() => $"e2e-{Guid.NewGuid():N}@example.com";
+}
