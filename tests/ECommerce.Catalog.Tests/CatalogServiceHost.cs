@@ -41,7 +41,7 @@ public sealed class CatalogServiceHost : IAsyncDisposable
     public static async Task<CatalogServiceHost> StartAsync(TestInfrastructure infrastructure, UsersForTests users, IDictionary<string, string>? settings = null)
     {
         // A bounded pool: the flash sale opens hundreds of calls at once against a PostgreSQL other tests share.
-        var database = await infrastructure.CreateDatabaseAsync("catalog") + ";Maximum Pool Size=40";
+        var database = new NpgsqlConnectionStringBuilder(await infrastructure.CreateDatabaseAsync("catalog")) { MaxPoolSize = 40 }.ConnectionString;
         var redis = await infrastructure.RedisConnectionStringAsync();
         var cachePrefix = TestInfrastructure.UniqueName("catalog");
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>

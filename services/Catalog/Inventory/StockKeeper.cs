@@ -31,31 +31,37 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        StockChange? change = null;
         await using (var adjust = new NpgsqlCommand("""
             UPDATE variants SET on_hand = on_hand + $2 WHERE sku = $1 AND on_hand + $2 >= reserved
             RETURNING product_id, on_hand, reserved
             """, connection, transaction) { Parameters = { new() { Value = sku }, new() { Value = delta } } })
         await using (var reader = await adjust.ExecuteReaderAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            if (await reader.ReadAsync(cancellationToken))
             {
-                await reader.DisposeAsync();
-                var current = await GetAsync(sku, cancellationToken);
-                return current is null ? new AdjustmentOutcome.UnknownSku() : new AdjustmentOutcome.BelowReserved(current);
+                var (onHand, reserved) = (reader.GetInt64(1), reader.GetInt64(2));
+                change = new StockChange(sku, reader.GetGuid(0), onHand, reserved, onHand - delta - reserved);
             }
-            var change = new StockChange(sku, reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(1) - delta - reader.GetInt64(2));
-            await reader.DisposeAsync();
-            await using var audit = new NpgsqlCommand("INSERT INTO stock_adjustments (sku, delta, reason, adjusted_by, adjusted_at) VALUES ($1, $2, $3, $4, $5)",
-                connection, transaction)
-            {
-                Parameters = { new() { Value = sku }, new() { Value = delta }, new() { Value = reason }, new() { Value = adjustedBy }, new() { Value = clock.GetUtcNow() } },
-            };
-            await audit.ExecuteNonQueryAsync(cancellationToken);
-            await AddEventsAsync(connection, transaction, [change], "adjusted", "", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await cache.InvalidateAsync(CatalogCache.ProductKey(change.ProductId));
-            return new AdjustmentOutcome.Adjusted(Level(sku, change.OnHand, change.Reserved));
         }
+        if (change is null)
+        {
+            var current = await GetAsync(sku, cancellationToken);
+            return current is null ? new AdjustmentOutcome.UnknownSku() : new AdjustmentOutcome.BelowReserved(current);
+        }
+
+        await using (var audit = new NpgsqlCommand("INSERT INTO stock_adjustments (sku, delta, reason, adjusted_by, adjusted_at) VALUES ($1, $2, $3, $4, $5)",
+            connection, transaction)
+        {
+            Parameters = { new() { Value = sku }, new() { Value = delta }, new() { Value = reason }, new() { Value = adjustedBy }, new() { Value = clock.GetUtcNow() } },
+        })
+        {
+            await audit.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await AddEventsAsync(connection, transaction, [change], "adjusted", "", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await cache.InvalidateAsync(CatalogCache.ProductKey(change.ProductId));
+        return new AdjustmentOutcome.Adjusted(Level(sku, change.OnHand, change.Reserved));
     }
 
     /// <param name="lines">Normalized: one per SKU, sorted (<see cref="StockRules.Normalize"/>).</param>
