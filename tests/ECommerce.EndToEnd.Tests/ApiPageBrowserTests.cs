@@ -1,0 +1,29 @@
+using Microsoft.Playwright;
+
+namespace ECommerce.EndToEnd.Tests;
+
+/// <summary>The gateway's /docs page in Debian's chromium, headless; Playwright never downloads a browser.</summary>
+public sealed class ApiPageBrowserTests(RunningMesh mesh)
+{
+    [Fact]
+    public async Task ListsTheOperationsByService_AndTriesAGet()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(mesh.Gateway, "/docs").ToString());
+
+        await Assertions.Expect(page.Locator("h2", new() { HasText = "UsersService" })).ToHaveCountAsync(1);
+        var jwks = page.Locator("details", new() { HasText = "/v1/auth/jwks" });
+        await jwks.Locator("summary").ClickAsync();
+        await jwks.Locator("button").ClickAsync();
+        await Assertions.Expect(jwks.Locator("pre")).ToContainTextAsync("200");
+        await Assertions.Expect(jwks.Locator("pre")).ToContainTextAsync("\"keys\"");
+    }
+}
