@@ -12,6 +12,9 @@ public sealed class CatalogOptions
     /// <summary>How often expired reservations are looked for and released.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often sales that started or ended by the clock are looked for and announced.</summary>
+    public TimeSpan SaleClockInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>StockLevelLow is announced when a SKU's available stock falls to this or below.</summary>
     public long LowStockThreshold { get; set; } = 5;
 

@@ -2,6 +2,7 @@ using ECommerce.Catalog.Caching;
 using ECommerce.Catalog.Categories;
 using ECommerce.Catalog.DemoData;
 using ECommerce.Catalog.Inventory;
+using ECommerce.Catalog.Pricing;
 using ECommerce.Catalog.Products;
 using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Authentication;
@@ -39,6 +40,7 @@ public static class CatalogServiceExtensions
         builder.Services.AddSingleton<StockKeeper>();
         builder.Services.AddHostedService<DemoCatalogLoader>();
         builder.Services.AddHostedService<ReservationSweeper>();
+        builder.Services.AddHostedService<SaleClock>();
         return builder;
     }
 }

@@ -255,8 +255,7 @@ internal sealed partial class CatalogApi(
         violations.ThrowIfAny();
         updated.UpdatedAt = Timestamp.FromDateTimeOffset(now);
         updated.Etag = (long.Parse(current.Etag) + 1).ToString();
-        var categoryPath = await CategoryStore.PathAsync(connection, transaction, Guid.Parse(updated.CategoryId), context.CancellationToken);
-        if (categoryPath.Count == 0)
+        if (paths.Contains("category_id") && (await CategoryStore.PathAsync(connection, transaction, Guid.Parse(updated.CategoryId), context.CancellationToken)).Count == 0)
         {
             throw CategoryNotFound(Guid.Parse(updated.CategoryId));
         }
@@ -272,8 +271,7 @@ internal sealed partial class CatalogApi(
                 SaleEndsAt = Prices.IsRunning(after.Sale, now) ? after.Sale.EndsAt : null,
             }, context.CancellationToken);
         }
-        await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, updated.ProductId,
-            new ProductUpdated { Product = CatalogEvents.Snapshot(updated, categoryPath, now) }, context.CancellationToken);
+        await CatalogEvents.AddProductUpdatedAsync(connection, transaction, updated, now, context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
         await cache.InvalidateAsync(CatalogCache.ProductKey(productId));
         return new UpdateProductResponse { Product = Prices.WithEffectivePrices(updated, now) };
@@ -346,7 +344,8 @@ internal sealed partial class CatalogApi(
         {
             new FieldViolations().Add("sale.price.currency_code", $"must be the product's currency, {current.BasePrice.CurrencyCode}").ThrowIfAny();
         }
-        await using (var update = new NpgsqlCommand("UPDATE variants SET sale_price = $2, sale_starts_at = $3, sale_ends_at = $4 WHERE sku = $1", connection, transaction)
+        await using (var update = new NpgsqlCommand("UPDATE variants SET sale_price = $2, sale_starts_at = $3, sale_ends_at = $4, sale_announced = $5 WHERE sku = $1",
+            connection, transaction)
         {
             Parameters =
             {
@@ -354,6 +353,8 @@ internal sealed partial class CatalogApi(
                 new() { Value = request.Sale is null ? DBNull.Value : Prices.ToDecimal(request.Sale.Price), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric },
                 new() { Value = request.Sale is null ? DBNull.Value : request.Sale.StartsAt.ToDateTimeOffset(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
                 new() { Value = request.Sale is null ? DBNull.Value : request.Sale.EndsAt.ToDateTimeOffset(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+                // The PriceChanged below announces the price of this moment; SaleClock announces the next change.
+                new() { Value = Prices.IsRunning(request.Sale, now) },
             },
         })
         {
@@ -370,9 +371,7 @@ internal sealed partial class CatalogApi(
             NewPrice = Prices.EffectivePrice(after.Price, after.Sale, now),
             SaleEndsAt = Prices.IsRunning(after.Sale, now) ? after.Sale.EndsAt : null,
         }, context.CancellationToken);
-        var categoryPath = await CategoryStore.PathAsync(connection, transaction, Guid.Parse(updated.CategoryId), context.CancellationToken);
-        await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, updated.ProductId,
-            new ProductUpdated { Product = CatalogEvents.Snapshot(updated, categoryPath, now) }, context.CancellationToken);
+        await CatalogEvents.AddProductUpdatedAsync(connection, transaction, updated, now, context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
         await cache.InvalidateAsync(CatalogCache.ProductKey(productId));
         after.EffectivePrice = Prices.EffectivePrice(after.Price, after.Sale, now);

@@ -1,6 +1,9 @@
+using ECommerce.Catalog.Categories;
 using ECommerce.Catalog.Pricing;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Events.V1;
+using ECommerce.EventBus.Outbox;
+using Npgsql;
 
 namespace ECommerce.Catalog.Events;
 
@@ -43,5 +46,14 @@ internal static class CatalogEvents
             });
         }
         return snapshot;
+    }
+
+    /// <summary>Records ProductUpdated with the product's snapshot in the transaction of the change.</summary>
+    public static async Task AddProductUpdatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Product product, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var categoryPath = await CategoryStore.PathAsync(connection, transaction, Guid.Parse(product.CategoryId), cancellationToken);
+        await Outbox.AddAsync(connection, transaction, ProductsTopic, product.ProductId,
+            new ProductUpdated { Product = Snapshot(product, categoryPath, now) }, cancellationToken);
     }
 }
