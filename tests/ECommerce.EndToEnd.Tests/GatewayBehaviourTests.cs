@@ -54,6 +54,36 @@ public sealed class GatewayBehaviourTests(RunningMesh mesh)
     }
 
     [Fact]
+    public async Task RequestsBeyondThePerClientLimit_Are429WithRetryAfter()
+    {
+        using var client = mesh.NewRestClient();
+        // The default limit is 300 per 10 s window; a window may end mid-way, so up to two windows' worth are sent.
+        // Bad JSON keeps each request inside the gateway, yet every one counts.
+        HttpResponseMessage? limited = null;
+        for (var attempt = 0; attempt < 1000 && limited is null; attempt++)
+        {
+            using var content = new StringContent("{", Encoding.UTF8, "application/json");
+            var response = await client.PatchAsync("/v1/users/me", content, TestContext.Current.CancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(limited);
+        using (limited)
+        {
+            await limited.AssertStatusAsync(429, ResourceExhausted);
+            Assert.InRange(int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After"))), 1, 10);
+        }
+    }
+
+    [Fact]
     public async Task BodyOverOneMebibyte_Is413Json()
     {
         using var client = mesh.NewRestClient();
