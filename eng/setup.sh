@@ -23,8 +23,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# npm tools (grpc-js, proto-loader, buf), pinned by eng/node/package-lock.json.
+# npm tools (grpc-js, proto-loader, buf), pinned by eng/node/package-lock.json. Not `npm ci`: the
+# lock holds buf's native package for Linux only, and `npm ci` refuses a lock without every
+# platform's optional package; `npm install --no-save` installs exactly the locked versions.
 if [ ! -f eng/node/node_modules/.package-lock.json ] || [ eng/node/package-lock.json -nt eng/node/node_modules/.package-lock.json ]; then
   echo "setup: installing npm tools into eng/node"
-  (cd eng/node && npm ci --no-fund --no-audit --loglevel=error)
+  (cd eng/node && npm install --no-save --no-fund --no-audit --loglevel=error)
 fi
