@@ -4,7 +4,15 @@ using ECommerce.Contracts.Search.V1;
 
 namespace ECommerce.Search.Tests;
 
+/// <summary>
+/// Runs alone: the one-second promise is about the event path, not about sharing two cores with a
+/// Catalog process starting up in a parallel test class.
+/// </summary>
+[CollectionDefinition(nameof(FreshnessTests), DisableParallelization = true)]
+public sealed class FreshnessCollection;
+
 /// <summary>Catalog changes reach search through real events: quickly, and never out of order.</summary>
+[Collection(nameof(FreshnessTests))]
 public sealed class FreshnessTests(SearchServiceHost search)
 {
     private readonly TestCatalog _catalog = new();

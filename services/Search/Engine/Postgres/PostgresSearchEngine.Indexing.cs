@@ -92,6 +92,11 @@ internal sealed partial class PostgresSearchEngine
                 return;
             }
         }
+        await using (var words = new NpgsqlCommand("SELECT remember_search_words($1)", connection, transaction))
+        {
+            words.Parameters.Add(new NpgsqlParameter { Value = $"{row.Name} {row.Brand} {row.AttributeText}" });
+            await words.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using (var removeVariants = new NpgsqlCommand("DELETE FROM variants WHERE product_id = $1", connection, transaction))
         {
             removeVariants.Parameters.Add(new NpgsqlParameter { Value = row.ProductId });

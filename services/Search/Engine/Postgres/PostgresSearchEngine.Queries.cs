@@ -8,16 +8,11 @@ namespace ECommerce.Search.Engine.Postgres;
 
 /// <summary>
 /// Search and suggestions over the products table: full-text search (weighted tsvector, GIN) ranks
-/// matches; when nothing matches, trigram similarity (pg_trgm) finds close spellings instead.
+/// matches; when nothing matches, each word is corrected to the closest known word (pg_trgm over
+/// search_words) and the corrected query is searched instead.
 /// </summary>
 internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) : ISearchEngine
 {
-    /// <summary>
-    /// How close a misspelling must be (pg_trgm word similarity): low enough for a wrong, missing or
-    /// swapped letter ("snekaers" is 0.42 from "sneakers"). It only applies when full-text search found nothing.
-    /// </summary>
-    private const string TrigramThreshold = "0.3";
-
     /// <summary>Facet values returned per facet, most frequent first.</summary>
     private const int MaxFacetValues = 50;
 
@@ -34,37 +29,42 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
         {
             return exact;
         }
-        var fuzzy = await SearchAsync(query, Matching.Trigram, cancellationToken);
-        if (fuzzy.Hits.FirstOrDefault() is not { } closest)
+        var corrected = await CorrectSpellingAsync(query.Text, cancellationToken);
+        if (corrected.Length == 0)
         {
-            return fuzzy.TotalSize > 0 ? fuzzy : exact;
+            return exact;
         }
-        return fuzzy with { CorrectedQuery = await CorrectSpellingAsync(query.Text, closest.Name + " " + closest.Brand, cancellationToken) };
+        var respelt = await SearchAsync(query with { Text = corrected }, Matching.FullText, cancellationToken);
+        return respelt.TotalSize > 0 ? respelt with { CorrectedQuery = corrected } : exact;
     }
 
     public async Task<IReadOnlyList<string>> SuggestAsync(string prefix, int limit, CancellationToken cancellationToken)
     {
-        var typed = prefix.Trim().ToLowerInvariant();
-        var escaped = EscapeLike(typed);
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(SetTrigramThreshold());
-        // Names starting with what was typed first, then names with a word containing it, then close spellings.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT name FROM (
-                SELECT name,
-                       min(CASE WHEN lower(name) LIKE $2 THEN 0 WHEN fuzzy_text LIKE $3 THEN 1 ELSE 2 END) AS rank,
-                       max(word_similarity($1, fuzzy_text)) AS closeness
-                FROM products
-                WHERE NOT deleted AND (lower(name) LIKE $2 OR fuzzy_text LIKE $3 OR fuzzy_text %> $1)
-                GROUP BY name) candidates
-            ORDER BY rank, closeness DESC, name
-            LIMIT $4
-            """)
+        var names = await NamesStartingWithAsync(prefix, limit, cancellationToken);
+        if (names.Count > 0)
         {
-            Parameters = { new() { Value = typed }, new() { Value = escaped + "%" }, new() { Value = "%" + escaped + "%" }, new() { Value = limit } },
-        });
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
+            return names;
+        }
+        var corrected = await CorrectSpellingAsync(prefix, cancellationToken);
+        return corrected.Length == 0 ? names : await NamesStartingWithAsync(corrected, limit, cancellationToken);
+    }
+
+    /// <summary>Names that start with what was typed first, then names with words that start with each typed word.</summary>
+    private async Task<List<string>> NamesStartingWithAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        var typed = prefix.Trim().ToLowerInvariant();
+        var words = WordPattern().Matches(typed).Select(match => match.Value + ":*").ToList();
+        await using var command = dataSource.CreateCommand($"""
+            SELECT name FROM products
+            WHERE NOT deleted AND (lower(name) LIKE $1 {(words.Count > 0 ? "OR to_tsvector('simple', name) @@ to_tsquery('simple', $3)" : "")})
+            GROUP BY name
+            ORDER BY min(CASE WHEN lower(name) LIKE $1 THEN 0 ELSE 1 END), length(name), name
+            LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = EscapeLike(typed) + "%" });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = string.Join(" & ", words) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var names = new List<string>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -73,18 +73,15 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
         return names;
     }
 
-    private enum Matching { All, FullText, Trigram }
+    private enum Matching { All, FullText }
 
     private async Task<SearchResults> SearchAsync(SearchQuery query, Matching matching, CancellationToken cancellationToken)
     {
-        var (matchCondition, score) = matching switch
-        {
-            Matching.FullText => ("document @@ websearch_to_tsquery('english', $1)",
+        var (matchCondition, score) = matching == Matching.FullText
+            ? ("document @@ websearch_to_tsquery('english', $1)",
                 // An exact name beats every partial match; otherwise ts_rank's weights (name A … description D) decide.
-                "(CASE WHEN lower(name) = lower($1) THEN 1 ELSE 0 END + ts_rank(document, websearch_to_tsquery('english', $1), 1))"),
-            Matching.Trigram => ("fuzzy_text %> lower($1)", "word_similarity(lower($1), fuzzy_text)"),
-            _ => ("true", "0"),
-        };
+                "CASE WHEN lower(name) = lower($1) THEN 1 ELSE 0 END + ts_rank(document, websearch_to_tsquery('english', $1), 1)")
+            : ("true", "0");
         var highlight = matching == Matching.FullText
             ? """
               CASE WHEN to_tsvector('english', name) @@ websearch_to_tsquery('english', $1)
@@ -104,7 +101,6 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
         };
 
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(SetTrigramThreshold());
         var page = new NpgsqlBatchCommand();
         var pageFilter = Filter(query, matchCondition, page.Parameters);
         page.CommandText = $"""
@@ -137,7 +133,6 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
         batch.BatchCommands.Add(facets);
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
         var hits = new List<SearchHit>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -229,30 +224,23 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
     }
 
     /// <summary>
-    /// Each typed word replaced by the closest word of what the fuzzy search found best, e.g. "snekaers" → "sneakers".
-    /// Empty when nothing would change.
+    /// Each typed word replaced by the closest known word of names, brands and option values, e.g.
+    /// "snekaers" → "sneakers"; known words stay. Empty when nothing would change.
     /// </summary>
-    private async Task<string> CorrectSpellingAsync(string typed, string bestMatch, CancellationToken cancellationToken)
+    private async Task<string> CorrectSpellingAsync(string typed, CancellationToken cancellationToken)
     {
         var words = WordPattern().Matches(typed.ToLowerInvariant()).Select(match => match.Value).ToArray();
+        // pg_trgm's % keeps words at least 0.3 similar (its default threshold), enough for a wrong, missing or swapped letter.
         await using var command = dataSource.CreateCommand("""
-            SELECT string_agg(coalesce(best.word, typed.word), ' ' ORDER BY typed.position)
+            SELECT string_agg(coalesce(closest.word, typed.word), ' ' ORDER BY typed.position)
             FROM unnest($1::text[]) WITH ORDINALITY typed(word, position)
             LEFT JOIN LATERAL (
-                SELECT candidate AS word FROM regexp_split_to_table(lower($2), '[^[:alnum:]]+') candidate
-                WHERE candidate <> '' AND similarity(candidate, typed.word) >= 0.3
-                ORDER BY similarity(candidate, typed.word) DESC
-                LIMIT 1) best ON true
+                SELECT word FROM search_words WHERE word % typed.word ORDER BY word <-> typed.word LIMIT 1) closest ON true
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = words });
-        command.Parameters.Add(new NpgsqlParameter { Value = bestMatch });
         var corrected = await command.ExecuteScalarAsync(cancellationToken) as string ?? "";
         return corrected == string.Join(' ', words) ? "" : corrected;
     }
-
-    /// <summary>pg_trgm's word-similarity threshold for this connection, which the %&gt; operator (and its index) use.</summary>
-    private static NpgsqlBatchCommand SetTrigramThreshold() =>
-        new($"SELECT set_config('pg_trgm.word_similarity_threshold', '{TrigramThreshold}', false)");
 
     private static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
