@@ -54,6 +54,27 @@ public sealed class GatewayBehaviourTests(RunningMesh mesh)
     }
 
     [Fact]
+    public async Task UsersOwnSignInThrottle_ReachesTheClientAs429WithRetryAfter()
+    {
+        var email = Accounts.NewEmail();
+        await mesh.Users.RegisterAsync(new() { Email = email, Password = Accounts.Password, DisplayName = "Throttled" },
+            cancellationToken: TestContext.Current.CancellationToken);
+        using var client = mesh.NewRestClient();
+        // Users allows 5 failed sign-ins per account, then locks it for 30 s (fewer than the gateway's 10 a client).
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var wrong = await client.PostJsonAsync("/v1/auth:login", new { email, password = "wrong password 1" });
+            await wrong.AssertStatusAsync(401, grpcCode: 16);
+        }
+
+        using var locked = await client.PostJsonAsync("/v1/auth:login", new { email, password = Accounts.Password });
+
+        var message = await locked.AssertStatusAsync(429, ResourceExhausted);
+        Assert.Contains("failed sign-in attempts", message);
+        Assert.InRange(int.Parse(Assert.Single(locked.Headers.GetValues("Retry-After"))), 1, 30);
+    }
+
+    [Fact]
     public async Task RequestsBeyondThePerClientLimit_Are429WithRetryAfter()
     {
         using var client = mesh.NewRestClient();

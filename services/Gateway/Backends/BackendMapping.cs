@@ -1,8 +1,10 @@
+using ECommerce.Gateway.Errors;
 using ECommerce.Gateway.RateLimiting;
 using ECommerce.Grpc;
 using ECommerce.Grpc.Transcoding.Bindings;
 using ECommerce.Grpc.Transcoding.Gateway;
 using Google.Protobuf.Reflection;
+using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ECommerce.Gateway.Backends;
@@ -12,6 +14,8 @@ public static class BackendMapping
     public static IServiceCollection AddBackendChannels(this IServiceCollection services)
     {
         services.TryAddSingleton<GrpcChannelFactory>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<RetryAfterInterceptor>();
         return services;
     }
 
@@ -22,6 +26,7 @@ public static class BackendMapping
     public static IReadOnlyList<FileDescriptor> MapBackendServices(this WebApplication app)
     {
         var channels = app.Services.GetRequiredService<GrpcChannelFactory>();
+        var retryAfter = app.Services.GetRequiredService<RetryAfterInterceptor>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendMapping).FullName!);
         var mapped = new List<FileDescriptor>();
         var unconfigured = new List<string>();
@@ -33,7 +38,7 @@ public static class BackendMapping
                 continue;
             }
 
-            var remote = channels.GetChannel(backend.Name).CreateCallInvoker();
+            var remote = channels.GetChannel(backend.Name).Intercept(retryAfter);
             var bindings = HttpBinding.ForFiles([backend.Contract]).ToList();
             app.MapGrpcGateway(remote, bindings.Where(binding => !BackendService.SignInMethods.Contains(binding.Method))).LimitPerClient();
             app.MapGrpcGateway(remote, bindings.Where(binding => BackendService.SignInMethods.Contains(binding.Method))).LimitPerClient().LimitSignIn();
