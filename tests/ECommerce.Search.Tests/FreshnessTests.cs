@@ -24,7 +24,7 @@ public sealed class FreshnessTests(SearchServiceHost search)
 
         await search.PublishAsync(new ProductCreated { Product = pen });
         var committed = Stopwatch.StartNew();
-        var hits = await EventuallyAsync(_catalog.Search("quillfeather"), response => response.Hits.Count > 0);
+        var hits = await search.Client.SearchUntilAsync(_catalog.Search("quillfeather"), response => response.Hits.Count > 0);
         var lag = committed.Elapsed;
 
         Assert.Equal(pen.ProductId, hits.Hits.Single().ProductId);
@@ -42,7 +42,7 @@ public sealed class FreshnessTests(SearchServiceHost search)
 
         await search.PublishAsync(new ProductUpdated { Product = renamed });
         var committed = Stopwatch.StartNew();
-        await EventuallyAsync(_catalog.Search("copperglow"), response => response.Hits.Count > 0);
+        await search.Client.SearchUntilAsync(_catalog.Search("copperglow"), response => response.Hits.Count > 0);
         var lag = committed.Elapsed;
 
         Assert.True(lag < TimeSpan.FromSeconds(1), $"visible after {lag.TotalMilliseconds:N0} ms");
@@ -98,19 +98,5 @@ public sealed class FreshnessTests(SearchServiceHost search)
         Assert.False(sorted.Hits[1].InStock);
         request.InStockOnly = true;
         Assert.Equal([dear.ProductId], (await search.Client.SearchAsync(request)).Hits.Select(hit => hit.ProductId));
-    }
-
-    private async Task<SearchResponse> EventuallyAsync(SearchRequest request, Func<SearchResponse, bool> done)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await search.Client.SearchAsync(request);
-            if (done(response) || deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return response;
-            }
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.Grpc;
@@ -88,7 +87,7 @@ public sealed class RebuildTests(CatalogWithSearch shop) : IClassFixture<Catalog
     {
         var (root, product) = await CreateBootAsync("Ridgeline Hiking Boot", stock: 4);
 
-        var found = await EventuallyAsync(new SearchRequest { Query = "ridgeline", CategoryId = root.CategoryId }, response => response.Hits.Count > 0);
+        var found = await shop.Search.SearchUntilAsync(new SearchRequest { Query = "ridgeline", CategoryId = root.CategoryId }, response => response.Hits.Count > 0);
 
         var hit = Assert.Single(found.Hits);
         Assert.Equal(product.ProductId, hit.ProductId);
@@ -101,7 +100,7 @@ public sealed class RebuildTests(CatalogWithSearch shop) : IClassFixture<Catalog
     {
         var (root, boot) = await CreateBootAsync("Summitpass Winter Boot", stock: 0);
         var visible = new SearchRequest { Query = "summitpass", CategoryId = root.CategoryId };
-        await EventuallyAsync(visible, response => response.Hits.Count > 0);
+        await shop.Search.SearchUntilAsync(visible, response => response.Hits.Count > 0);
         await ExecuteAsync("""
             INSERT INTO products (product_id, version, name, description, brand, category_id, category_path, image_url, created_at,
                                   attributes, attribute_text, currency_code, price, in_stock)
@@ -180,19 +179,5 @@ public sealed class RebuildTests(CatalogWithSearch shop) : IClassFixture<Catalog
         await using var command = shop.SearchDatabase.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
-
-    private async Task<SearchResponse> EventuallyAsync(SearchRequest request, Func<SearchResponse, bool> done)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await shop.Search.SearchAsync(request);
-            if (done(response) || deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return response;
-            }
-            await Task.Delay(50);
-        }
     }
 }
