@@ -80,6 +80,18 @@ public sealed class FreshnessTests(SearchServiceHost search)
     }
 
     [Fact]
+    public async Task Stock_news_that_overtakes_its_product_on_the_other_topic_still_counts()
+    {
+        var kite = _catalog.Product("Skydancer Stunt Kite", "Breeze", available: 0);
+        var sku = kite.Variants[0].Sku;
+        await search.PublishAndWaitAsync(new InventoryChanged { ProductId = kite.ProductId, Sku = sku, OnHand = 7, Available = 7, Reason = "adjusted" });
+
+        await search.PublishAndWaitAsync(new ProductCreated { Product = kite });
+
+        Assert.True((await search.Client.SearchAsync(_catalog.Search("skydancer"))).Hits.Single().InStock);
+    }
+
+    [Fact]
     public async Task Price_and_stock_changes_show_in_hits_filters_and_sort()
     {
         var cheap = _catalog.Product("Tidewater Umbrella Compact", "Drizzle", price: 20m);

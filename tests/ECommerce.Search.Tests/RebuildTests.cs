@@ -83,11 +83,13 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
 public sealed class RebuildTests(CatalogWithSearch shop) : IClassFixture<CatalogWithSearch>
 {
     [Fact]
-    public async Task The_catalogs_own_events_make_its_products_searchable()
+    public async Task The_catalogs_own_events_make_its_products_and_their_stock_searchable()
     {
         var (root, product) = await CreateBootAsync("Ridgeline Hiking Boot", stock: 4);
 
-        var found = await shop.Search.SearchUntilAsync(new SearchRequest { Query = "ridgeline", CategoryId = root.CategoryId }, response => response.Hits.Count > 0);
+        // Created out of stock, then stocked: two events on two topics.
+        var found = await shop.Search.SearchUntilAsync(new SearchRequest { Query = "ridgeline", CategoryId = root.CategoryId },
+            response => response.Hits.Count > 0 && response.Hits[0].InStock);
 
         var hit = Assert.Single(found.Hits);
         Assert.Equal(product.ProductId, hit.ProductId);

@@ -25,6 +25,7 @@ internal sealed partial class PostgresSearchEngine
                     [price.Sku, price.ProductId, price.EffectivePrice, price.CurrencyCode], cancellationToken);
                 break;
             case IndexChange.StockChange stock:
+                await RecordStockAsync(connection, transaction, [stock.Sku], [stock.Available], cancellationToken);
                 await RefreshVariantsAsync(connection, transaction,
                     "UPDATE variants SET available = $2 WHERE sku = $1 RETURNING product_id",
                     [stock.Sku, stock.Available], cancellationToken);
@@ -103,10 +104,17 @@ internal sealed partial class PostgresSearchEngine
             await removeVariants.ExecuteNonQueryAsync(cancellationToken);
         }
         var variants = product.Variants.Where(variant => variant.EffectivePrice is not null).ToList();
-        await using var insertVariants = new NpgsqlCommand("""
+        if (rebuilding)
+        {
+            // The catalog's stock as read now; stock events still in flight are newer and will overwrite it.
+            await RecordStockAsync(connection, transaction, [.. variants.Select(variant => variant.Sku)], [.. variants.Select(variant => variant.Available)],
+                cancellationToken);
+        }
+        await using (var insertVariants = new NpgsqlCommand("""
             INSERT INTO variants (sku, product_id, currency_code, effective_price, available)
-            SELECT sku, $1, currency_code, effective_price, available FROM unnest($2::text[], $3::text[], $4::numeric[], $5::bigint[])
-                AS variant(sku, currency_code, effective_price, available)
+            SELECT sku, $1, currency_code, effective_price, coalesce(stock.available, variant.available)
+            FROM unnest($2::text[], $3::text[], $4::numeric[], $5::bigint[]) AS variant(sku, currency_code, effective_price, available)
+            LEFT JOIN stock_levels stock USING (sku)
             -- A SKU that moved here from another product.
             ON CONFLICT (sku) DO UPDATE SET product_id = $1, currency_code = EXCLUDED.currency_code,
                 effective_price = EXCLUDED.effective_price, available = EXCLUDED.available
@@ -120,8 +128,24 @@ internal sealed partial class PostgresSearchEngine
                 new() { Value = variants.Select(variant => MoneyAmount.ToDecimal(variant.EffectivePrice)).ToArray() },
                 new() { Value = variants.Select(variant => variant.Available).ToArray() },
             },
+        })
+        {
+            await insertVariants.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await RefreshProductAsync(connection, transaction, row.ProductId, cancellationToken);
+    }
+
+    private static async Task RecordStockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] skus, long[] available,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO stock_levels (sku, available) SELECT * FROM unnest($1::text[], $2::bigint[])
+            ON CONFLICT (sku) DO UPDATE SET available = EXCLUDED.available
+            """, connection, transaction)
+        {
+            Parameters = { new() { Value = skus }, new() { Value = available } },
         };
-        await insertVariants.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IndexChange.Delete delete, CancellationToken cancellationToken)
@@ -152,11 +176,16 @@ internal sealed partial class PostgresSearchEngine
             update.Parameters.AddRange(parameters.Select(value => new NpgsqlParameter { Value = value }).ToArray());
             productId = await update.ExecuteScalarAsync(cancellationToken) as string;
         }
-        if (productId is null)
+        if (productId is not null)
         {
-            // A variant the index does not know yet: the snapshot that introduces it will carry its state.
-            return;
+            await RefreshProductAsync(connection, transaction, productId, cancellationToken);
         }
+    }
+
+    /// <summary>Recomputes a product's lowest effective price and whether it is in stock from its variants.</summary>
+    private static async Task RefreshProductAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string productId,
+        CancellationToken cancellationToken)
+    {
         await using var refresh = new NpgsqlCommand("""
             UPDATE products SET price = cheapest.price, currency_code = cheapest.currency_code, in_stock = cheapest.in_stock
             FROM (SELECT effective_price AS price, currency_code, bool_or(available > 0) OVER () AS in_stock
