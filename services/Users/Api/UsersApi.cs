@@ -39,9 +39,10 @@ internal sealed class UsersApi(
             .Check(request.DisplayName.Length <= MaxDisplayNameLength, "display_name", $"must be at most {MaxDisplayNameLength} characters");
         violations.ThrowIfAny();
 
+        var passwordHash = await passwords.HashAsync(request.Password, context.CancellationToken);
         var now = clock.GetUtcNow();
         var account = new UserAccount(Guid.CreateVersion7(), request.Email.Trim(), request.DisplayName.Trim(), RolesForNewAccount(request.Email),
-            passwords.Hash(request.Password), now, now);
+            passwordHash, now, now);
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
         if (!await accounts.TryCreateAsync(connection, transaction, account, context.CancellationToken))
@@ -76,7 +77,7 @@ internal sealed class UsersApi(
                 new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) });
         }
         var account = await accounts.FindByEmailAsync(email, context.CancellationToken);
-        var check = passwords.Verify(account?.PasswordHash, request.Password);
+        var check = await passwords.VerifyAsync(account?.PasswordHash, request.Password, context.CancellationToken);
         if (account is null || check == PasswordCheck.Wrong)
         {
             await throttle.RecordFailureAsync(email, context.CancellationToken);
@@ -84,12 +85,13 @@ internal sealed class UsersApi(
             throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect."));
         }
         await throttle.ResetAsync(email, context.CancellationToken);
+        var upgradedHash = check == PasswordCheck.RightButRehash ? await passwords.HashAsync(request.Password, context.CancellationToken) : null;
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (check == PasswordCheck.RightButRehash)
+        if (upgradedHash is not null)
         {
-            account = await accounts.UpdateAsync(connection, transaction, account with { PasswordHash = passwords.Hash(request.Password) }, context.CancellationToken) ?? account;
+            account = await accounts.UpdateAsync(connection, transaction, account with { PasswordHash = upgradedHash }, context.CancellationToken) ?? account;
         }
         var refresh = await refreshTokens.StartFamilyAsync(connection, transaction, account.UserId, context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
