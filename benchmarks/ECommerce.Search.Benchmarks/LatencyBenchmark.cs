@@ -1,5 +1,6 @@
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
+using ECommerce.Benchmarking;
 
 namespace ECommerce.Search.Benchmarks;
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ECommerce.Benchmarking;
 
 namespace ECommerce.Users.Benchmarks;
 

@@ -1,5 +1,6 @@
 using ECommerce.Contracts.Users.V1;
 using ECommerce.Users.Accounts;
+using ECommerce.Benchmarking;
 
 namespace ECommerce.Users.Benchmarks;
 
@@ -24,8 +25,8 @@ internal static class LoginBenchmark
         var hashing = new PasswordHashing();
         var hash = hashing.Hash(Password);
 
-        var kdf = await Measurements.RunAsync(concurrency, duration, _ => Task.Run(() => hashing.Verify(hash, Password)));
-        var logins = await Measurements.RunAsync(concurrency, duration, worker =>
+        var kdf = await Measurements.RunAsync(concurrency, duration, (_, _) => Task.Run(() => hashing.Verify(hash, Password)));
+        var logins = await Measurements.RunAsync(concurrency, duration, (worker, _) =>
             users.Client.LoginAsync(new LoginRequest { Email = emails[worker], Password = Password }).ResponseAsync);
 
         return $"""

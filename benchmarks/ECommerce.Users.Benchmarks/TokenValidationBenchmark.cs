@@ -3,6 +3,7 @@ using ECommerce.ServiceDefaults.Authentication;
 using Grpc.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ECommerce.Benchmarking;
 
 namespace ECommerce.Users.Benchmarks;
 
@@ -35,7 +36,7 @@ internal static class TokenValidationBenchmark
         var bearer = new Metadata { { "authorization", $"Bearer {token}" } };
         var concurrency = Environment.ProcessorCount;
 
-        var validations = await Measurements.RunAsync(concurrency, duration, async _ =>
+        var validations = await Measurements.RunAsync(concurrency, duration, async (_, _) =>
         {
             var result = await handler.ValidateTokenAsync(token, parameters);
             if (!result.IsValid)
@@ -44,8 +45,8 @@ internal static class TokenValidationBenchmark
             }
         });
         var callConcurrency = concurrency * 8;
-        var anonymous = await Measurements.RunAsync(callConcurrency, duration, _ => users.Client.GetJwksAsync(new GetJwksRequest()).ResponseAsync);
-        var authorized = await Measurements.RunAsync(callConcurrency, duration, _ =>
+        var anonymous = await Measurements.RunAsync(callConcurrency, duration, (_, _) => users.Client.GetJwksAsync(new GetJwksRequest()).ResponseAsync);
+        var authorized = await Measurements.RunAsync(callConcurrency, duration, (_, _) =>
             users.Client.ListAddressesAsync(new ListAddressesRequest { UserId = "me" }, bearer).ResponseAsync);
 
         return $"""

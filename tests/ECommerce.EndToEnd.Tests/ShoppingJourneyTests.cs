@@ -54,6 +54,9 @@ public sealed class ShoppingJourneyTests(RunningMesh mesh) : IAsyncLifetime
         }, cancellationToken: Cancellation).ResponseAsync, response => response.Hits.Count > 0);
         Assert.Equal(product.ProductId, found.Hits[0].ProductId);
 
+        // Facet counts are compared with a filtered search, so the index must have taken in the whole
+        // demo catalog first: wait until its size stops changing.
+        await IndexSettledAsync(search);
         var inCategory = await search.SearchAsync(new SearchRequest { CategoryId = topLevel.CategoryId, Facets = { "brand" }, Page = new() { PageSize = 1 } },
             cancellationToken: Cancellation);
         var brandFacet = inCategory.Facets.Single(facet => facet.Name == "brand").Values.First();
@@ -104,6 +107,22 @@ public sealed class ShoppingJourneyTests(RunningMesh mesh) : IAsyncLifetime
         _catalogChannel?.Dispose();
         _searchChannel?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private static async Task IndexSettledAsync(SearchService.SearchServiceClient search)
+    {
+        long previous = -1;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var size = (await search.SearchAsync(new SearchRequest { Page = new() { PageSize = 1 } }, cancellationToken: Cancellation)).Page.TotalSize;
+            if (size > 0 && size == previous)
+            {
+                return;
+            }
+            previous = size;
+            await Task.Delay(1500, Cancellation);
+        }
     }
 
     /// <summary>Search learns of the demo catalog through events shortly after the mesh starts.</summary>

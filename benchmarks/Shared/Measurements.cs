@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ECommerce.Search.Benchmarks;
+namespace ECommerce.Benchmarking;
 
 /// <summary>Runs concurrent loops for a fixed time and reports throughput and latency percentiles.</summary>
 internal static class Measurements
