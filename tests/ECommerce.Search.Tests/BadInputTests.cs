@@ -1,7 +1,7 @@
+using ECommerce.Testing;
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.Search.Api;
-using Google.Rpc;
 using Grpc.Core;
 
 namespace ECommerce.Search.Tests;
@@ -49,13 +49,7 @@ public sealed class BadInputTests(SearchServiceHost search)
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
         };
 
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
-        Assert.NotNull(badRequest);
-        Assert.Equal(expectedFields.Order(), badRequest.FieldViolations.Select(violation => violation.Field).Distinct().Order());
-        Assert.All(expectedFields, field => Assert.Contains(field, error.Status.Detail));
+        await GrpcAssert.InvalidArgumentNamingAsync(call, expectedFields);
     }
 
     [Fact]
