@@ -25,6 +25,17 @@ public sealed class FieldViolations
 
     public FieldViolations Add(string field, string description) => Check(false, field, description);
 
+    /// <summary>An update mask (AIP-134) names at least one field, and only fields that may be changed.</summary>
+    public FieldViolations CheckUpdateMask(IReadOnlyCollection<string> paths, IReadOnlyCollection<string> updatable)
+    {
+        Check(paths.Count > 0, "update_mask", "must name at least one field");
+        foreach (var path in paths)
+        {
+            Check(updatable.Contains(path), "update_mask", $"cannot change \"{path}\"; only {string.Join(", ", updatable)} can be changed");
+        }
+        return this;
+    }
+
     public void ThrowIfAny()
     {
         if (!IsEmpty)

@@ -84,11 +84,7 @@ internal sealed partial class CatalogApi(
         var paths = request.UpdateMask?.Paths.Distinct().ToList() ?? [];
         var violations = new FieldViolations()
             .Check(Guid.TryParse(changes.CategoryId, out var categoryId), "category.category_id", "must be a category id")
-            .Check(paths.Count > 0, "update_mask", "must name at least one field");
-        foreach (var path in paths)
-        {
-            violations.Check(UpdatableCategoryFields.Contains(path), "update_mask", $"cannot change \"{path}\"; only {string.Join(", ", UpdatableCategoryFields)} can be changed");
-        }
+            .CheckUpdateMask(paths, UpdatableCategoryFields);
         CheckCategory(changes, violations, paths);
         violations.ThrowIfAny();
 
@@ -224,11 +220,7 @@ internal sealed partial class CatalogApi(
         var paths = request.UpdateMask?.Paths.Distinct().ToList() ?? [];
         var violations = new FieldViolations()
             .Check(Guid.TryParse(changes.ProductId, out var productId), "product.product_id", "must be a product id")
-            .Check(paths.Count > 0, "update_mask", "must name at least one field");
-        foreach (var path in paths)
-        {
-            violations.Check(UpdatableProductFields.Contains(path), "update_mask", $"cannot change \"{path}\"; only {string.Join(", ", UpdatableProductFields)} can be changed");
-        }
+            .CheckUpdateMask(paths, UpdatableProductFields);
         ProductRules.CheckFixedProperties(changes, violations, paths);
         if (paths.Contains("variants"))
         {

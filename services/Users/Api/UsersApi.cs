@@ -29,6 +29,7 @@ internal sealed class UsersApi(
 {
     public const string EventsTopic = "users";
     private const int MaxDisplayNameLength = 100;
+    private static readonly string[] UpdatableProfileFields = ["display_name", "email"];
 
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
@@ -141,11 +142,7 @@ internal sealed class UsersApi(
         var userId = Caller.ResolveAccount(context, request.UserId);
         var paths = request.UpdateMask?.Paths.ToList() ?? [];
         var changes = request.User ?? new UserProfile();
-        var violations = new FieldViolations().Check(paths.Count > 0, "update_mask", "must name at least one field");
-        foreach (var path in paths)
-        {
-            violations.Check(path is "display_name" or "email", "update_mask", $"cannot change \"{path}\"; only display_name and email can be changed here");
-        }
+        var violations = new FieldViolations().CheckUpdateMask(paths, UpdatableProfileFields);
         if (paths.Contains("email"))
         {
             violations.Check(EmailAddress.IsValid(changes.Email), "user.email", "must be a valid email address");
