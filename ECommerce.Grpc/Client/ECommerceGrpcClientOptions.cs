@@ -25,6 +25,13 @@ public sealed class ECommerceGrpcClientOptions
     /// <summary>How long to wait for a ping's answer before the connection is considered dead.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest wait between attempts to reach a service that is down. gRPC's default grows to two
+    /// minutes, so a service restarted after a crash would stay unreachable long after it is back;
+    /// inside one deployment a restart takes seconds, so the callers try again every few seconds.
+    /// </summary>
+    public TimeSpan MaxReconnectBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long an unused connection is kept before it is closed.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ECommerce.Grpc.InProcess;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
@@ -20,12 +21,16 @@ public sealed class GrpcChannelFactory : IDisposable
     private readonly IConfiguration _configuration;
     private readonly IOptionsMonitor<ECommerceGrpcClientOptions> _options;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly InProcessNetwork? _inProcess;
 
-    public GrpcChannelFactory(IConfiguration configuration, IOptionsMonitor<ECommerceGrpcClientOptions> options, ILoggerFactory loggerFactory)
+    /// <param name="inProcess">Set when this host shares a process with the services it calls (the monolith).</param>
+    public GrpcChannelFactory(IConfiguration configuration, IOptionsMonitor<ECommerceGrpcClientOptions> options, ILoggerFactory loggerFactory,
+        InProcessNetwork? inProcess = null)
     {
         _configuration = configuration;
         _options = options;
         _loggerFactory = loggerFactory;
+        _inProcess = inProcess;
     }
 
     /// <summary>The channel to <paramref name="serviceName"/>, created on first use.</summary>
@@ -44,20 +49,39 @@ public sealed class GrpcChannelFactory : IDisposable
     {
         var options = _options.Get(serviceName);
         var addresses = ServiceAddresses.Resolve(_configuration, serviceName, options.EndpointName);
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = options.KeepAlivePingDelay,
+            KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
+        };
         var channelOptions = new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = options.KeepAlivePingDelay,
-                KeepAlivePingTimeout = options.KeepAlivePingTimeout,
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-                PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
-            },
+            HttpHandler = handler,
             ServiceConfig = CreateServiceConfig(options),
             LoggerFactory = _loggerFactory,
             MaxReceiveMessageSize = GrpcServerExtensions.MaxReceiveMessageSize,
+            MaxReconnectBackoff = options.MaxReconnectBackoff,
         };
+
+        if (addresses.Any(address => address.Scheme == InProcessNetwork.Scheme))
+        {
+            // One server in this very process: the same HTTP/2, over in-memory pipes instead of a socket.
+            if (addresses.Count != 1 || _inProcess is null)
+            {
+                throw new InvalidOperationException(addresses.Count != 1
+                    ? $"gRPC service '{serviceName}' has an {InProcessNetwork.Scheme}:// address among others; an in-process service has exactly one."
+                    : $"gRPC service '{serviceName}' has the in-process address {addresses[0]}, but this host has no in-process network (AddInProcessTransport).");
+            }
+            handler.ConnectThrough(_inProcess);
+            // One server, no connectivity to track: grpc-dotnet's balancers need a plain socket handler.
+            channelOptions.ServiceConfig.LoadBalancingConfigs.Clear();
+            // Bytes between pipes cost nothing to move; compressing them would only cost CPU on both ends.
+            channelOptions.CompressionProviders = [];
+            return GrpcChannel.ForAddress($"http://{addresses[0].Host}", channelOptions);
+        }
 
         if (addresses.Count == 1)
         {

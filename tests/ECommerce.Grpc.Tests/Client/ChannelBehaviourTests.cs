@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ECommerce.Grpc.Tests.Hosting;
@@ -129,6 +130,41 @@ public sealed class ChannelBehaviourTests(TwoBackends backends) : IClassFixture<
 
         var connections = backends.First.Wire.TakeLast(2).Select(request => request.ConnectionId).Distinct();
         Assert.Equal(2, connections.Count());
+    }
+
+    [Fact]
+    public async Task AServiceThatComesUpLate_IsReachedWithinTheMaxReconnectBackoff()
+    {
+        var address = ClosedPortAddress();
+        using var clients = InteropClients.For(address, options => options.MaxReconnectBackoff = TimeSpan.FromSeconds(1));
+
+        // Down for 10 s: by then gRPC's default backoff (1 s, growing 1.6x per attempt up to two
+        // minutes) would wait about 6 s more before it tried to connect again.
+        var downUntil = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < downUntil)
+        {
+            var down = await Assert.ThrowsAsync<RpcException>(() => clients.Client.UnaryAsync(new EchoRequest(), cancellationToken: Ct).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, down.StatusCode);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
+        }
+
+        await using var server = await InteropServer.StartAsync("late", port: address.Port);
+        var sinceUp = Stopwatch.StartNew();
+        EchoReply? reply = null;
+        while (reply is null && sinceUp.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                reply = await clients.Client.UnaryAsync(new EchoRequest(), cancellationToken: Ct);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
+            }
+        }
+
+        Assert.Equal("late", reply?.Server);
+        Assert.True(sinceUp.Elapsed < TimeSpan.FromSeconds(4), $"The first call that reached the service came {sinceUp.Elapsed.TotalSeconds:0.0} s after it was up.");
     }
 
     [Fact]

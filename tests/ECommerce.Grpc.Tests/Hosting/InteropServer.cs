@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ECommerce.Grpc.InProcess;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -35,10 +36,24 @@ public sealed class InteropServer : IAsyncDisposable
     /// <summary>One record per finished HTTP request, as it was on the wire.</summary>
     public ConcurrentQueue<WireRecord> Wire { get; }
 
-    public static async Task<InteropServer> StartAsync(string name = "csharp", Action<IServiceCollection>? configureServices = null)
+    /// <param name="inProcess">Also listens there as <paramref name="name"/>, next to the TCP endpoint.</param>
+    /// <param name="port">The loopback port; 0 picks a free one.</param>
+    public static async Task<InteropServer> StartAsync(string name = "csharp", Action<IServiceCollection>? configureServices = null,
+        InProcessNetwork? inProcess = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenGrpcOnLoopback(port);
+            if (inProcess is not null)
+            {
+                kestrel.ListenInProcess(name);
+            }
+        });
+        if (inProcess is not null)
+        {
+            builder.Services.AddInProcessTransport(inProcess);
+        }
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
         builder.Services.AddSingleton(new InteropServerState(name));
