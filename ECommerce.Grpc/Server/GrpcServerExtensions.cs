@@ -16,9 +16,12 @@ public static class GrpcServerExtensions
     /// <summary>Largest request message a service accepts; bigger ones fail with RESOURCE_EXHAUSTED.</summary>
     public const int MaxReceiveMessageSize = 4 * 1024 * 1024;
 
+    /// <summary>Response messages smaller than this are sent uncompressed, whatever the caller accepts.</summary>
+    public const int MinCompressedResponseSize = 1024;
+
     /// <summary>
-    /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses to clients
-    /// that accept it (gzip requests are always understood), no exception details sent to callers,
+    /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses of 1 KiB or more
+    /// to clients that accept it (gzip requests are always understood), no exception details sent to callers,
     /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection.
     /// Each health-check tag becomes a health service name, and "" reports all checks together.
     /// </summary>
@@ -37,6 +40,7 @@ public static class GrpcServerExtensions
             if (!options.Interceptors.Any(interceptor => interceptor.Type == typeof(ServerCallTelemetryInterceptor)))
             {
                 options.Interceptors.Add<ServerCallTelemetryInterceptor>();
+                options.Interceptors.Add<SmallResponsesUncompressed>();
             }
 
             configure?.Invoke(options);

@@ -68,13 +68,19 @@ public sealed class BadInputTests(SharedInteropServer shared) : IDisposable
     }
 
     [Fact]
-    public async Task ClientAcceptingGzip_GetsGzippedResponses()
+    public async Task ClientAcceptingGzip_GetsLargeResponsesGzipped_AndSmallOnesAsTheyAre()
     {
-        var response = await _raw.SendAsync(Unary, ValidUnaryBody, headers: [("grpc-accept-encoding", "gzip")], cancellationToken: Ct);
+        var large = new EchoRequest { Message = new string('x', 4 * GrpcServerExtensions.MinCompressedResponseSize) };
 
-        Assert.Equal("0", response.GrpcStatus);
-        Assert.Equal("gzip", response.GrpcEncoding);
-        Assert.Equal(1, response.Body[0]);
+        var compressed = await _raw.SendAsync(Unary, RawGrpcClient.Frame(large.ToByteArray()), headers: [("grpc-accept-encoding", "gzip")], cancellationToken: Ct);
+        var small = await _raw.SendAsync(Unary, ValidUnaryBody, headers: [("grpc-accept-encoding", "gzip")], cancellationToken: Ct);
+
+        Assert.Equal(("0", "gzip"), (compressed.GrpcStatus, compressed.GrpcEncoding));
+        Assert.Equal(1, compressed.Body[0]);
+        Assert.True(compressed.Body.Length < large.Message.Length / 4, $"{compressed.Body.Length} bytes on the wire");
+        Assert.Equal("0", small.GrpcStatus);
+        Assert.Equal(0, small.Body[0]);
+        Assert.Equal("ok", EchoReply.Parser.ParseFrom(small.Body.AsSpan(5)).Message);
     }
 
     [Theory]
