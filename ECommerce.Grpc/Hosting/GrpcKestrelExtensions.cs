@@ -19,13 +19,15 @@ public static class GrpcKestrelExtensions
         return kestrel;
     }
 
-    /// <summary>The address the started server listens on, e.g. http://127.0.0.1:5001.</summary>
+    /// <summary>The network address the started server listens on, e.g. http://127.0.0.1:5001.</summary>
     public static Uri GetGrpcAddress(this IServer server)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("The server exposes no addresses; has it started?");
-        var address = addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server listens on no address; has it started?");
-        return new Uri(address);
+        // In-process endpoints (ListenInProcess) are listed too, but only this process could use them.
+        var address = addresses
+            .Select(candidate => Uri.TryCreate(candidate, UriKind.Absolute, out var uri) ? uri : null)
+            .FirstOrDefault(uri => uri is not null && (IPAddress.TryParse(uri.Host.Trim('[', ']'), out _) || uri.IsLoopback));
+        return address ?? throw new InvalidOperationException($"The server listens on no network address ({string.Join(", ", addresses)}); has it started?");
     }
 }

@@ -1,3 +1,4 @@
+using ECommerce.Grpc.InProcess;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,13 +14,17 @@ public sealed class InteropClients : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public InteropClients(IEnumerable<Uri> addresses, Action<ECommerceGrpcClientOptions>? configure = null)
+    public InteropClients(IEnumerable<Uri> addresses, Action<ECommerceGrpcClientOptions>? configure = null, InProcessNetwork? inProcess = null)
     {
         var settings = addresses.Select((address, index) =>
             new KeyValuePair<string, string?>($"services:{ServiceName}:grpc:{index}", address.ToString()));
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
+        if (inProcess is not null)
+        {
+            services.AddInProcessTransport(inProcess);
+        }
         services.AddECommerceGrpcClient<Protos.Interop.InteropClient>(ServiceName, configure);
         _provider = services.BuildServiceProvider();
     }
