@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ECommerce.Grpc.Transcoding.Bindings;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -45,7 +46,14 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
             foreach (var (name, values) in request.Query)
             {
                 var path = FieldPath.TryResolve(binding.Method.InputType, name);
-                // Unknown names are ignored, as Microsoft's transcoding does, so clients can add tracking parameters.
+                // Unknown names are ignored, as Microsoft's transcoding does, so clients can add tracking parameters;
+                // but a nested field's own name without its parent (pageSize for page.pageSize) is a mistake to point out.
+                if (path is null && NestedFieldEndingWith(binding.Method.InputType, name, "") is { } meant
+                    && FieldPath.TryResolve(binding.Method.InputType, meant) is { } meantPath && IsQueryBindable(meantPath))
+                {
+                    throw new RequestBindingException(
+                        $"Query parameter '{name}' is not a field of {binding.Method.InputType.FullName}; did you mean '{meant}'?");
+                }
                 if (path is not null && IsQueryBindable(path))
                 {
                     FieldValueBinder.Bind(message, path, values.Select(value => value ?? "").ToList(), parser, "Query parameter");
@@ -53,6 +61,19 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
             }
         }
         return message;
+    }
+
+    /// <summary>The dotted JSON name of a field inside a singular message field whose own name is <paramref name="name"/>.</summary>
+    private static string? NestedFieldEndingWith(MessageDescriptor message, string name, string prefix, int depth = 0)
+    {
+        if (depth > 0 && (message.FindFieldByName(name) ?? message.Fields.InDeclarationOrder().FirstOrDefault(field => field.JsonName == name)) is { } found)
+        {
+            return prefix + found.JsonName;
+        }
+        return depth >= 3 ? null : message.Fields.InDeclarationOrder()
+            .Where(field => field.FieldType == FieldType.Message && !field.IsRepeated && !field.IsMap)
+            .Select(field => NestedFieldEndingWith(field.MessageType, name, $"{prefix}{field.JsonName}.", depth + 1))
+            .FirstOrDefault(meant => meant is not null);
     }
 
     private bool IsQueryBindable(FieldPath path) =>

@@ -44,6 +44,16 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
     }
 
     [Theory, BothEdges]
+    public async Task ANestedFieldsNameWithoutItsParent_IsA400SayingWhichFieldWasMeant(RestEdge edge)
+    {
+        var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/3/books?minPrice=2.5");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Equal("Query parameter 'minPrice' is not a field of ecommerce.transcoding.tests.v1.ListBooksRequest; did you mean 'filter.minPrice'?",
+            (string)answer.Json["message"]!);
+    }
+
+    [Theory, BothEdges]
     public async Task PathVariable_WinsOverTheSameFieldInTheQuery(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("GET", "/v1/shelves/3/books?parent=shelves/other");
