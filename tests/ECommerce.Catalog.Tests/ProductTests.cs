@@ -46,6 +46,18 @@ public sealed class ProductTests(CatalogTestEnvironment shop)
     }
 
     [Fact]
+    public async Task Products_created_at_the_same_moment_all_get_skus_of_their_own()
+    {
+        var category = await shop.NewCategoryAsync();
+
+        // Many at once: product ids are UUIDv7, whose first digits are the millisecond they were made in.
+        var products = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => shop.NewProductAsync(categoryId: category.CategoryId)));
+
+        var skus = products.SelectMany(product => product.Variants.Select(variant => variant.Sku)).ToList();
+        Assert.Equal(80, skus.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Creating_announces_ProductCreated_with_the_category_path_and_version_1()
     {
         var parent = await shop.NewCategoryAsync("Clothing");

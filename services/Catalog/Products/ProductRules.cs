@@ -90,7 +90,9 @@ internal static partial class ProductRules
             var field = $"product.variants[{i}]";
             if (variant.Sku.Length == 0)
             {
-                variant.Sku = $"{Guid.Parse(product.ProductId):N}"[..12].ToUpperInvariant() + $"-{i + 1:D3}";
+                // The id's random tail: its head is a millisecond timestamp (UUIDv7), which two products
+                // created in the same millisecond share.
+                variant.Sku = $"{Guid.Parse(product.ProductId):N}"[^12..].ToUpperInvariant() + $"-{i + 1:D3}";
             }
             violations.Check(IsValidSku(variant.Sku), $"{field}.sku", "must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")
                 .Check(seenSkus.Add(variant.Sku), $"{field}.sku", "must be unique");
