@@ -1,12 +1,5 @@
 using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
-using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.Catalog.Benchmarks;
 
@@ -14,18 +7,16 @@ namespace ECommerce.Catalog.Benchmarks;
 /// <remarks>Any public or visible type of the service names its assembly; this program has its own Program class.</remarks>
 internal sealed class CatalogHost : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Api.CatalogApi> _factory;
+    private readonly ServiceOnKestrel<Api.CatalogApi> _service;
 
-    private CatalogHost(WebApplicationFactory<Api.CatalogApi> factory, string database)
+    private CatalogHost(ServiceOnKestrel<Api.CatalogApi> service, string database)
     {
-        _factory = factory;
+        _service = service;
         DatabaseConnectionString = database;
-        Channel = GrpcChannel.ForAddress(factory.Services.GetRequiredService<IServer>().GetGrpcAddress());
-        Catalog = new CatalogService.CatalogServiceClient(Channel);
-        Inventory = new InventoryService.InventoryServiceClient(Channel);
+        Catalog = new CatalogService.CatalogServiceClient(service.Channel);
+        Inventory = new InventoryService.InventoryServiceClient(service.Channel);
     }
 
-    public GrpcChannel Channel { get; }
     public CatalogService.CatalogServiceClient Catalog { get; }
     public InventoryService.InventoryServiceClient Inventory { get; }
     public string DatabaseConnectionString { get; }
@@ -33,26 +24,17 @@ internal sealed class CatalogHost : IAsyncDisposable
     /// <param name="cacheReads">False sets Catalog:CacheTtl to zero: every read goes to PostgreSQL.</param>
     public static async Task<CatalogHost> StartAsync(TestInfrastructure infrastructure, UsersForTests users, string database, bool cacheReads)
     {
-        var redis = await infrastructure.RedisConnectionStringAsync();
-        var factory = new WebApplicationFactory<Api.CatalogApi>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("ConnectionStrings:catalog", database);
-            host.UseSetting("ConnectionStrings:redis", redis);
-            host.UseSetting("ConnectionStrings:kafka", infrastructure.Kafka.BootstrapServers);
-            host.UseSetting("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString());
-            host.UseSetting("services:users:grpc:0", users.Process.Address.ToString());
-            host.UseSetting("Catalog:CacheKeyPrefix", TestInfrastructure.UniqueName("catalog_bench"));
-            host.UseSetting("Catalog:CacheTtl", cacheReads ? "00:10:00" : "00:00:00");
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
-        factory.StartServer();
-        return new CatalogHost(factory, database);
+        var service = ServiceOnKestrel<Api.CatalogApi>.Start(
+        [
+            new("ConnectionStrings:catalog", database),
+            new("ConnectionStrings:redis", await infrastructure.RedisConnectionStringAsync()),
+            .. infrastructure.KafkaSettings(),
+            users.DiscoverySetting,
+            new("Catalog:CacheKeyPrefix", TestInfrastructure.UniqueName("catalog_bench")),
+            new("Catalog:CacheTtl", cacheReads ? "00:10:00" : "00:00:00"),
+        ]);
+        return new CatalogHost(service, database);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Channel.Dispose();
-        await _factory.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _service.DisposeAsync();
 }

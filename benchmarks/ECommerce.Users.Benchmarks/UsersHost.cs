@@ -1,11 +1,6 @@
-using ECommerce.Grpc;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.LocalInfrastructure.Postgres;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
+using ECommerce.Testing;
 using UsersClient = ECommerce.Contracts.Users.V1.UsersService.UsersServiceClient;
 
 namespace ECommerce.Users.Benchmarks;
@@ -14,16 +9,14 @@ namespace ECommerce.Users.Benchmarks;
 /// <remarks>Any public type of the service names its assembly; this program has its own Program class.</remarks>
 internal sealed class UsersHost : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Api.UsersApi> _factory;
+    private readonly ServiceOnKestrel<Api.UsersApi> _service;
 
-    private UsersHost(WebApplicationFactory<Api.UsersApi> factory, GrpcChannel channel)
+    private UsersHost(ServiceOnKestrel<Api.UsersApi> service)
     {
-        _factory = factory;
-        Channel = channel;
-        Client = new UsersClient(channel);
+        _service = service;
+        Client = new UsersClient(service.Channel);
     }
 
-    public GrpcChannel Channel { get; }
     public UsersClient Client { get; }
 
     public static async Task<UsersHost> StartAsync(PostgresServer postgres, KafkaDevCluster kafka)
@@ -32,21 +25,12 @@ internal sealed class UsersHost : IAsyncDisposable
         // Outside a test runner the factory cannot guess the service's content root; its files
         // (appsettings.json) are copied next to this program.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ECOMMERCE_USERS", AppContext.BaseDirectory);
-        var factory = new WebApplicationFactory<Api.UsersApi>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("ConnectionStrings:users", database);
-            host.UseSetting("ConnectionStrings:kafka", kafka.BootstrapServers);
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
-        factory.StartServer();
-        var channel = GrpcChannel.ForAddress(factory.Services.GetRequiredService<IServer>().GetGrpcAddress());
-        return new UsersHost(factory, channel);
+        return new UsersHost(ServiceOnKestrel<Api.UsersApi>.Start(
+        [
+            new("ConnectionStrings:users", database),
+            .. TestInfrastructure.KafkaSettings(kafka.BootstrapServers),
+        ]));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Channel.Dispose();
-        await _factory.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _service.DisposeAsync();
 }

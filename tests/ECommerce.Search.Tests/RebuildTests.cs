@@ -1,14 +1,9 @@
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Search.V1;
-using ECommerce.Grpc;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Search.Indexing;
 using ECommerce.Testing;
 using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ECommerce.Search.Tests;
@@ -22,8 +17,7 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
 {
     private readonly KafkaDevCluster _kafka = KafkaDevCluster.Start();
     private ServiceProcess? _catalogProcess;
-    private WebApplicationFactory<Program>? _search;
-    private GrpcChannel? _searchChannel;
+    private ServiceOnKestrel<Program>? _search;
 
     public CatalogService.CatalogServiceClient Catalog { get; private set; } = null!;
     public InventoryService.InventoryServiceClient Inventory { get; private set; } = null!;
@@ -55,15 +49,13 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
         SearchDatabase = NpgsqlDataSource.Create(database);
         _search = await SearchServiceHost.StartSearchAsync(database, _kafka.BootstrapServers, shared.Users,
             new Dictionary<string, string> { ["services:catalog:grpc:0"] = _catalogProcess.Address.ToString() });
-        _searchChannel = GrpcChannel.ForAddress(_search.Services.GetRequiredService<IServer>().GetGrpcAddress());
-        Search = new SearchService.SearchServiceClient(_searchChannel);
+        Search = new SearchService.SearchServiceClient(_search.Channel);
         Admin = UsersForTests.Bearer(await shared.Users.AdminTokenAsync());
         Customer = UsersForTests.Bearer(await shared.Users.CustomerTokenAsync());
     }
 
     public async ValueTask DisposeAsync()
     {
-        _searchChannel?.Dispose();
         if (_search is not null)
         {
             await _search.DisposeAsync();

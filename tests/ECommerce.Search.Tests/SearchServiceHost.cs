@@ -3,15 +3,10 @@ using ECommerce.Contracts.Search.V1;
 using ECommerce.EventBus;
 using ECommerce.EventBus.Consuming;
 using ECommerce.EventBus.Outbox;
-using ECommerce.Grpc;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Search.Indexing;
 using ECommerce.Testing;
 using Google.Protobuf;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,13 +24,12 @@ namespace ECommerce.Search.Tests;
 public sealed class SearchServiceHost : IAsyncLifetime
 {
     private readonly TestInfrastructure _infrastructure = new();
-    private WebApplicationFactory<Program>? _factory;
+    private ServiceOnKestrel<Program>? _search;
     private IHost? _catalogRelay;
     private NpgsqlDataSource? _catalogOutbox;
     private NpgsqlDataSource? _searchDatabase;
 
     public UsersForTests Users { get; private set; } = null!;
-    public GrpcChannel Channel { get; private set; } = null!;
     public SearchService.SearchServiceClient Client { get; private set; } = null!;
     public TestInfrastructure Infrastructure => _infrastructure;
 
@@ -53,34 +47,26 @@ public sealed class SearchServiceHost : IAsyncLifetime
 
         var searchDatabase = await _infrastructure.CreateDatabaseAsync("search");
         _searchDatabase = NpgsqlDataSource.Create(searchDatabase);
-        _factory = await StartSearchAsync(searchDatabase, _infrastructure.Kafka.BootstrapServers, Users);
-        Channel = GrpcChannel.ForAddress(_factory.Services.GetRequiredService<IServer>().GetGrpcAddress());
-        Client = new SearchService.SearchServiceClient(Channel);
+        _search = await StartSearchAsync(searchDatabase, _infrastructure.Kafka.BootstrapServers, Users);
+        Client = new SearchService.SearchServiceClient(_search.Channel);
     }
 
     /// <summary>
     /// A Search service on Kestrel with the given database and Kafka cluster, once its consumer has
     /// its partitions. <paramref name="settings"/> adds to or overrides the configuration.
     /// </summary>
-    public static async Task<WebApplicationFactory<Program>> StartSearchAsync(string database, string kafka, UsersForTests users,
+    public static async Task<ServiceOnKestrel<Program>> StartSearchAsync(string database, string kafka, UsersForTests users,
         IDictionary<string, string>? settings = null)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("ConnectionStrings:search", database);
-            host.UseSetting("ConnectionStrings:kafka", kafka);
-            host.UseSetting("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString());
-            host.UseSetting("services:users:grpc:0", users.Process.Address.ToString());
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            {
-                host.UseSetting(key, value);
-            }
-        });
-        factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
-        factory.StartServer();
-        await factory.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(60));
-        return factory;
+        var search = ServiceOnKestrel<Program>.Start(
+        [
+            new("ConnectionStrings:search", database),
+            .. TestInfrastructure.KafkaSettings(kafka),
+            users.DiscoverySetting,
+            .. settings ?? new Dictionary<string, string>(),
+        ]);
+        await search.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(60));
+        return search;
     }
 
     /// <summary>
@@ -134,10 +120,9 @@ public sealed class SearchServiceHost : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        Channel?.Dispose();
-        if (_factory is not null)
+        if (_search is not null)
         {
-            await _factory.DisposeAsync();
+            await _search.DisposeAsync();
         }
         if (_catalogRelay is not null)
         {

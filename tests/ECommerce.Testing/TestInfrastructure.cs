@@ -80,6 +80,16 @@ public sealed class TestInfrastructure : IAsyncDisposable
         return topic;
     }
 
+    /// <summary>For a service under test: this assembly's Kafka cluster, with the short session timeout the development cluster needs.</summary>
+    public IEnumerable<KeyValuePair<string, string>> KafkaSettings() => KafkaSettings(Kafka.BootstrapServers);
+
+    /// <summary>The same for a development cluster of the test's own.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> KafkaSettings(string bootstrapServers) =>
+    [
+        new("ConnectionStrings:kafka", bootstrapServers),
+        new("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString()),
+    ];
+
     /// <summary>A name no other test in this run uses: lower-case letters, digits and '_', at most 63 characters.</summary>
     public static string UniqueName(string prefix)
     {

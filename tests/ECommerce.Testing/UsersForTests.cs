@@ -24,6 +24,9 @@ public sealed class UsersForTests : IAsyncDisposable
     /// <summary>For the service under test: <c>services__users__grpc__0</c>.</summary>
     public KeyValuePair<string, string> DiscoveryVariable => new("services__users__grpc__0", Process.Address.ToString());
 
+    /// <summary>The same as a configuration key, for a service hosted in the test process.</summary>
+    public KeyValuePair<string, string> DiscoverySetting => new("services:users:grpc:0", Process.Address.ToString());
+
     public static async Task<UsersForTests> StartAsync(TestInfrastructure infrastructure, CancellationToken cancellationToken = default)
     {
         var process = await ServiceProcess.StartAsync("Users", new Dictionary<string, string>
@@ -42,16 +45,19 @@ public sealed class UsersForTests : IAsyncDisposable
         .Tokens.AccessToken;
 
     /// <summary>The administrator's access token (registered on first use).</summary>
-    public async Task<string> AdminTokenAsync()
+    public async Task<string> AdminTokenAsync() => (await SignInAdminAsync(Client)).Tokens.AccessToken;
+
+    /// <summary>Signs in as the administrator named in Users:AdminEmails through any Users client, registering it on first use.</summary>
+    public static async Task<LoginResponse> SignInAdminAsync(UsersService.UsersServiceClient client)
     {
         try
         {
-            await Client.RegisterAsync(new RegisterRequest { Email = AdminEmail, Password = Password, DisplayName = "Root" });
+            await client.RegisterAsync(new RegisterRequest { Email = AdminEmail, Password = Password, DisplayName = "Root" });
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
         {
         }
-        return (await Client.LoginAsync(new LoginRequest { Email = AdminEmail, Password = Password })).Tokens.AccessToken;
+        return await client.LoginAsync(new LoginRequest { Email = AdminEmail, Password = Password });
     }
 
     public static Metadata Bearer(string accessToken) => new() { { "authorization", $"Bearer {accessToken}" } };

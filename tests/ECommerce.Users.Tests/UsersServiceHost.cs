@@ -1,14 +1,6 @@
 using ECommerce.Contracts.Users.V1;
-using ECommerce.LocalInfrastructure.Kafka;
-using ECommerce.Grpc;
 using ECommerce.Testing;
 using Grpc.Core;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ECommerce.Users.Tests;
 
@@ -19,13 +11,12 @@ namespace ECommerce.Users.Tests;
 /// </summary>
 public sealed class UsersServiceHost : IAsyncLifetime
 {
-    public const string AdminEmail = "root@shop.example";
-    public const string Password = "correct horse battery staple";
+    public const string AdminEmail = UsersForTests.AdminEmail;
+    public const string Password = UsersForTests.Password;
 
     private readonly TestInfrastructure _infrastructure = new();
-    private WebApplicationFactory<Program>? _factory;
+    private ServiceOnKestrel<Program>? _service;
 
-    public GrpcChannel Channel { get; private set; } = null!;
     public Contracts.Users.V1.UsersService.UsersServiceClient Client { get; private set; } = null!;
     public string DatabaseConnectionString { get; private set; } = "";
     public string Topic => Api.UsersApi.EventsTopic;
@@ -34,18 +25,13 @@ public sealed class UsersServiceHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         DatabaseConnectionString = await _infrastructure.CreateDatabaseAsync("users");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("ConnectionStrings:users", DatabaseConnectionString);
-            host.UseSetting("ConnectionStrings:kafka", _infrastructure.Kafka.BootstrapServers);
-            host.UseSetting("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString());
-            host.UseSetting("Users:AdminEmails:0", AdminEmail);
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        _factory.UseKestrel(kestrel => kestrel.ListenGrpcOnLoopback());
-        _factory.StartServer();
-        Channel = GrpcChannel.ForAddress(_factory.Services.GetRequiredService<IServer>().GetGrpcAddress());
-        Client = new Contracts.Users.V1.UsersService.UsersServiceClient(Channel);
+        _service = ServiceOnKestrel<Program>.Start(
+        [
+            new("ConnectionStrings:users", DatabaseConnectionString),
+            .. _infrastructure.KafkaSettings(),
+            new("Users:AdminEmails:0", AdminEmail),
+        ]);
+        Client = new Contracts.Users.V1.UsersService.UsersServiceClient(_service.Channel);
     }
 
     /// <summary>A new customer account, signed in.</summary>
@@ -58,38 +44,17 @@ public sealed class UsersServiceHost : IAsyncLifetime
         });
 
     /// <summary>Signs in as the administrator named in Users:AdminEmails, registering it on first use.</summary>
-    public async Task<LoginResponse> SignInAdminAsync()
-    {
-        try
-        {
-            await Client.RegisterAsync(new RegisterRequest { Email = AdminEmail, Password = Password, DisplayName = "Root" });
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
-        {
-        }
-        return await Client.LoginAsync(new LoginRequest { Email = AdminEmail, Password = Password });
-    }
+    public Task<LoginResponse> SignInAdminAsync() => UsersForTests.SignInAdminAsync(Client);
 
-    public static Metadata Bearer(string accessToken) => new() { { "authorization", $"Bearer {accessToken}" } };
+    public static Metadata Bearer(string accessToken) => UsersForTests.Bearer(accessToken);
 
-    public async Task<T> QueryAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> QueryAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(DatabaseConnectionString, sql, parameters);
 
     public async ValueTask DisposeAsync()
     {
-        Channel?.Dispose();
-        if (_factory is not null)
+        if (_service is not null)
         {
-            await _factory.DisposeAsync();
+            await _service.DisposeAsync();
         }
         await _infrastructure.DisposeAsync();
     }
