@@ -1,4 +1,5 @@
 using ECommerce.Grpc;
+using ECommerce.ServiceDefaults.Modules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +16,7 @@ public static class ServiceTelemetryExtensions
 {
     /// <summary>
     /// Served requests (ASP.NET Core instrumentation, which names and tags them; health probes are left
-    /// out), gRPC and HttpClient calls, and the meters .NET and grpc-dotnet emit. The service's name
+    /// out), gRPC and HttpClient calls, events published and handled, and the meters .NET and grpc-dotnet emit. The service's name
     /// comes from OTEL_SERVICE_NAME, and the exporter from OTEL_EXPORTER_OTLP_ENDPOINT /
     /// OTEL_EXPORTER_OTLP_PROTOCOL; without an endpoint nothing is exported. Console log lines carry
     /// the trace and span id of the call they belong to.
@@ -36,6 +37,7 @@ public static class ServiceTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        var module = SharedProcess.ModuleName(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(
                 GrpcTelemetry.MeterName,
@@ -45,14 +47,33 @@ public static class ServiceTelemetryExtensions
                 "System.Runtime"))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context.Request.Path))
-                .AddSource(builder.Environment.ApplicationName, GrpcTelemetry.ClientActivitySourceName, "System.Net.Http"));
+                .AddSource(builder.Environment.ApplicationName, GrpcTelemetry.ClientActivitySourceName, "System.Net.Http", OwnSources));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+        if (module is null)
         {
             telemetry.UseOtlpExporter();
+            return builder;
         }
+
+        // Sharing a process: each signal exported on its own, traces and metrics through the filters that
+        // keep them to this service's own (see SharedProcess).
+        builder.Logging.AddOpenTelemetry(logging => logging.AddOtlpExporter());
+        telemetry
+            .WithMetrics(metrics => metrics.KeepOwnInstruments(SharedProcess.ExportsProcessMetrics(builder.Configuration)).AddOtlpExporter())
+            .WithTracing(tracing => tracing.AddModuleOtlpExporter(module, builder.Configuration));
+        builder.Services.AddModuleRequestClaim(module);
         return builder;
     }
+
+    /// <summary>
+    /// Every ActivitySource of this repository, e.g. ECommerce.EventBus's publish and process spans, which continue a
+    /// request's trace through the events it caused (named by pattern: those libraries do not depend on OpenTelemetry).
+    /// </summary>
+    private const string OwnSources = "ECommerce.*";
 
     /// <summary>Orchestrators and load balancers ask every few seconds; tracing that would bury real calls.</summary>
     private static bool IsHealthProbe(PathString path) =>

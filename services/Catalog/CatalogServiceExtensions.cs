@@ -1,3 +1,4 @@
+using ECommerce.Catalog.Api;
 using ECommerce.Catalog.Caching;
 using ECommerce.Catalog.Categories;
 using ECommerce.Catalog.DemoData;
@@ -42,5 +43,13 @@ public static class CatalogServiceExtensions
         builder.Services.AddHostedService<ReservationSweeper>();
         builder.Services.AddHostedService<SaleClock>();
         return builder;
+    }
+
+    /// <summary>The service's gRPC API; the same call in its own process (Program.cs) and in the monolith.</summary>
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<CatalogApi>();
+        endpoints.MapGrpcService<InventoryApi>();
+        return endpoints;
     }
 }

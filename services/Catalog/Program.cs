@@ -1,5 +1,4 @@
 using ECommerce.Catalog;
-using ECommerce.Catalog.Api;
 using ECommerce.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,8 +6,7 @@ builder.AddServiceDefaults();
 builder.AddCatalogServices();
 
 var app = builder.Build();
-app.MapGrpcService<CatalogApi>();
-app.MapGrpcService<InventoryApi>();
+app.MapCatalogApi();
 app.MapDefaultEndpoints();
 app.Run();
 

@@ -10,6 +10,8 @@ namespace ECommerce.Gateway;
 
 public static class GatewayExtensions
 {
+    public const string ServiceName = "gateway";
+
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         // Read once: the rate limiter, CORS policy and Kestrel limits are all fixed at startup.

@@ -1,5 +1,4 @@
 using ECommerce.Search;
-using ECommerce.Search.Api;
 using ECommerce.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +6,7 @@ builder.AddServiceDefaults();
 builder.AddSearchServices();
 
 var app = builder.Build();
-app.MapGrpcService<SearchApi>();
+app.MapSearchApi();
 app.MapDefaultEndpoints();
 app.Run();
 

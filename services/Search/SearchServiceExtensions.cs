@@ -1,3 +1,4 @@
+using ECommerce.Search.Api;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Events.V1;
 using ECommerce.EventBus;
@@ -29,5 +30,12 @@ public static class SearchServiceExtensions
             .AddEventHandler<PriceChanged, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
             .AddEventHandler<InventoryChanged, CatalogEventHandlers>(CatalogEventHandlers.InventoryTopic);
         return builder;
+    }
+
+    /// <summary>The service's gRPC API; the same call in its own process (Program.cs) and in the monolith.</summary>
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<SearchApi>();
+        return endpoints;
     }
 }

@@ -1,3 +1,4 @@
+using ECommerce.Users.Api;
 using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
@@ -23,5 +24,12 @@ public static class UsersServiceExtensions
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         return builder;
+    }
+
+    /// <summary>The service's gRPC API; the same call in its own process (Program.cs) and in the monolith.</summary>
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<UsersApi>();
+        return endpoints;
     }
 }

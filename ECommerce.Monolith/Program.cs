@@ -1,0 +1,15 @@
+using ECommerce.Catalog;
+using ECommerce.Gateway;
+using ECommerce.Monolith.Hosting;
+using ECommerce.Search;
+using ECommerce.Users;
+
+// The services of the mesh, hosted in one process in this order (each one's dependencies first). Each is
+// set up by the same two calls as in its own Program.cs, keeps its own container, configuration and
+// endpoints, and reaches the others through in-process gRPC channels instead of loopback TCP.
+var monolith = MonolithBuilder.Create(args);
+monolith.AddModule(UsersServiceExtensions.ServiceName, users => users.AddUsersServices(), app => app.MapUsersApi());
+monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddCatalogServices(), app => app.MapCatalogApi());
+monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
+monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
+return await monolith.Build().RunAsync();
