@@ -6,8 +6,8 @@ using Google.Protobuf.Collections;
 namespace ECommerce.AppHost.Telemetry;
 
 /// <summary>
-/// The structured logs and spans the services sent over OTLP, newest kept, in memory: this is a
-/// development dashboard, not a telemetry backend.
+/// The structured logs, spans and metrics the services sent over OTLP (HTTP or gRPC), newest kept, in
+/// memory: this is a development dashboard, not a telemetry backend.
 /// </summary>
 internal sealed class TelemetryStore
 {
@@ -22,6 +22,11 @@ internal sealed class TelemetryStore
     private readonly LinkedList<LogEntry> _logs = new();
     private readonly LinkedList<SpanEntry> _spans = new();
     private readonly Lock _lock = new();
+
+    /// <summary>The metrics, kept apart: their history is per series, not a list of records.</summary>
+    public MetricsStore Metrics { get; } = new();
+
+    public void Add(ExportMetricsServiceRequest request) => Metrics.Add(request);
 
     public void Add(ExportLogsServiceRequest request)
     {
@@ -112,9 +117,10 @@ internal sealed class TelemetryStore
 
     public IReadOnlyList<string> Services()
     {
+        var metrics = Metrics.Services();
         lock (_lock)
         {
-            return _logs.Select(log => log.Service).Concat(_spans.Select(span => span.Service))
+            return _logs.Select(log => log.Service).Concat(_spans.Select(span => span.Service)).Concat(metrics)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         }
     }
@@ -134,13 +140,13 @@ internal sealed class TelemetryStore
         }
     }
 
-    private static (string Service, string? Instance) Describe(Resource? resource)
+    internal static (string Service, string? Instance) Describe(Resource? resource)
     {
         var attributes = resource is null ? [] : Flatten(resource.Attributes);
         return (attributes.GetValueOrDefault("service.name") ?? "unknown", attributes.GetValueOrDefault("service.instance.id"));
     }
 
-    private static Dictionary<string, string> Flatten(RepeatedField<KeyValue> attributes) =>
+    internal static Dictionary<string, string> Flatten(RepeatedField<KeyValue> attributes) =>
         attributes.GroupBy(attribute => attribute.Key).ToDictionary(group => group.Key, group => group.Last().Value is { } value ? Text(value) : "");
 
     private static string Text(AnyValue value) => value.ValueCase switch
@@ -157,8 +163,9 @@ internal sealed class TelemetryStore
 
     private static string? Hex(ByteString id) => id.IsEmpty ? null : Convert.ToHexStringLower(id.Span);
 
-    private static DateTimeOffset Time(ulong unixNanoseconds) =>
-        DateTimeOffset.UnixEpoch.AddTicks((long)(unixNanoseconds / 100));
+    /// <summary>A time OTLP left out (0) is taken as now: the moment it was received.</summary>
+    internal static DateTimeOffset Time(ulong unixNanoseconds) =>
+        unixNanoseconds == 0 ? DateTimeOffset.UtcNow : DateTimeOffset.UnixEpoch.AddTicks((long)(unixNanoseconds / 100));
 }
 
 public sealed record LogEntry(

@@ -74,24 +74,12 @@ public sealed class TelemetryTests(RunningMesh mesh)
         Assert.DoesNotContain(traces!, trace => trace.Name.Contains("grpc.health.v1.Health", StringComparison.Ordinal));
     }
 
-    private async Task<T> PollAsync<T>(string path, Func<T, bool> done) where T : class
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using var response = await mesh.Dashboard.Http.GetAsync(path, Cancellation);
-            if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<T>(Cancellation) is { } value && done(value))
-            {
-                return value;
-            }
-            Assert.True(clock.Elapsed < ExportPatience, $"{path} did not show the expected telemetry within {ExportPatience.TotalSeconds:0} s.");
-            await Task.Delay(250, Cancellation);
-        }
-    }
-
     private sealed record LogRow(string Service, string Level, string Message, string Category, string? TraceId, Dictionary<string, string> Attributes);
 
     private sealed record SpanRow(string TraceId, string Service, string Name, string Kind, Dictionary<string, string> Attributes);
 
     private sealed record TraceRow(string TraceId, string Name, List<string> Services);
+
+    private Task<T> PollAsync<T>(string path, Func<T, bool> done) where T : class =>
+        mesh.Dashboard.PollAsync(path, done, ExportPatience, Cancellation);
 }

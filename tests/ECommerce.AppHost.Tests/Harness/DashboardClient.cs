@@ -48,6 +48,22 @@ public sealed class DashboardClient(Uri dashboard) : IDisposable
         }
     }
 
+    /// <summary>Polls a JSON query until <paramref name="done"/> holds; telemetry arrives a few seconds after what caused it.</summary>
+    public async Task<T> PollAsync<T>(string path, Func<T, bool> done, TimeSpan patience, CancellationToken cancellationToken) where T : class
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await _http.GetAsync(path, cancellationToken);
+            if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<T>(cancellationToken) is { } value && done(value))
+            {
+                return value;
+            }
+            Assert.True(clock.Elapsed < patience, $"{path} did not show the expected telemetry within {patience.TotalSeconds:0} s.");
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
     public HttpClient Http => _http;
 
     public void Dispose() => _http.Dispose();
