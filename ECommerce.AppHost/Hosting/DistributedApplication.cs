@@ -65,9 +65,10 @@ public sealed class DistributedApplication
         // The dashboard answers only to loopback names, so a web page cannot reach it through DNS rebinding.
         web.Configuration["AllowedHosts"] = "localhost;127.0.0.1";
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, dashboardPort));
+        var otlpGrpc = OtlpGrpcReceiver.Add(web, telemetry); // OTLP/gRPC needs an HTTP/2-only port: a free one, its own
         await using var app = web.Build();
         app.MapDashboard(orchestrator);
-        app.MapTelemetry(telemetry);
+        app.MapTelemetry(telemetry, otlpGrpc);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -78,8 +79,9 @@ public sealed class DistributedApplication
                 $"stop whatever listens there (`ss -ltnp 'sport = :{dashboardPort}'` shows it) or choose another port with --dashboard-port.", inner: e);
         }
 
-        _console.Info($"ECommerce AppHost (mesh): {_resources.Count} resources, data in {_options.DataDirectory}");
+        _console.Info($"ECommerce AppHost ({_options.Mode.ToString().ToLowerInvariant()}): {_resources.Count} resources, data in {_options.DataDirectory}");
         _console.Info($"Dashboard: {dashboardUrl}");
+        _console.Info($"OTLP/gRPC: {otlpGrpc.Url}");
         orchestrator.Start();
 
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -40,7 +40,25 @@ public sealed class DistributedApplicationBuilder
     /// <param name="projectPath">The service's .csproj relative to the repository root; ECommerce.AppHost.csproj must reference it so that it is built.</param>
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
-    public DistributedApplication Build() => new(StartOrder(), Options, Repository, Console);
+    /// <summary>
+    /// The resources in start order. In monolith mode the services become one resource, placed where the
+    /// first of them was: one process hosting them all, in their start order.
+    /// </summary>
+    public DistributedApplication Build()
+    {
+        var ordered = StartOrder();
+        if (Options.Mode == AppHostMode.Monolith && ordered.OfType<ProjectResource>().ToList() is { Count: > 0 } services)
+        {
+            if (services.Any(service => service.Replicas > 1))
+            {
+                Console.Info($"monolith mode runs one copy of each service; replica counts ({string.Join(", ", services.Where(s => s.Replicas > 1).Select(s => $"{s.Name}: {s.Replicas}"))}) apply to mesh mode only.");
+            }
+            var monolith = new MonolithResource("monolith", services);
+            ordered.Insert(ordered.IndexOf(services[0]), monolith);
+            ordered.RemoveAll(resource => resource is ProjectResource);
+        }
+        return new(ordered, Options, Repository, Console);
+    }
 
     private TResource Add<TResource>(TResource resource) where TResource : Resource
     {
@@ -74,10 +92,7 @@ public sealed class DistributedApplicationBuilder
             {
                 throw new InvalidOperationException($"'{resource.Name}' and '{dependent?.Name}' wait for each other, so neither could start.");
             }
-            var dependencies = resource.WaitsFor.Concat(resource is ProjectResource project
-                ? project.ConnectionReferences.Select(reference => reference.Owner)
-                : []);
-            foreach (var dependency in dependencies)
+            foreach (var dependency in resource.StartsAfter)
             {
                 Visit(dependency, resource);
             }

@@ -33,6 +33,9 @@ internal interface IRunningReplica : IAsyncDisposable
     Task Exited { get; }
 
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>What the last failed health probe answered, for the message when health never comes.</summary>
+    string? LastProbeFailure => null;
 }
 
 /// <summary>An address the dashboard shows, e.g. ("grpc", "http://127.0.0.1:5001"). External ones face users (the REST edge).</summary>

@@ -193,6 +193,12 @@ internal sealed class ReplicaSupervisor
                 lock (_lock)
                 {
                     _running = null;
+                    if (!stop.IsCancellationRequested)
+                    {
+                        // It exited on its own: it is down from this moment, whatever the last probe said.
+                        _state = ResourceState.Restarting;
+                        _health = ResourceHealth.Unhealthy;
+                    }
                 }
                 await running.DisposeAsync();
                 // Ctrl+C in a terminal signals every process of the terminal's process group at once.
@@ -259,7 +265,8 @@ internal sealed class ReplicaSupervisor
             {
                 timeoutReported = true;
                 var message = new InfrastructureException(Name,
-                    $"is running but did not report healthy within {_context.Options.HealthTimeout.TotalSeconds:0} s.",
+                    $"is running but did not report healthy within {_context.Options.HealthTimeout.TotalSeconds:0} s" +
+                    (running.LastProbeFailure is { } failure ? $" (last probe: {failure})." : "."),
                     "read its log: a service is healthy once every health check it registers passes (grpc.health.v1, service \"\"); " +
                     "a slow machine may need --health-timeout <seconds>.",
                     running.LogFile).Message;

@@ -104,6 +104,9 @@ public sealed class ProjectResource : Resource
             .Select(_ => (IReadOnlyList<EndpointAddress>)_endpoints.Select(EndpointAddress.Allocate).ToList())
             .ToList();
 
+    /// <summary>Also whatever it takes a connection string from, which must exist to give one.</summary>
+    internal override IEnumerable<Resource> StartsAfter => WaitsFor.Concat(ConnectionReferences.Select(reference => reference.Owner));
+
     internal override IReadOnlyList<Replica> CreateReplicas(RunContext context) =>
         Enumerable.Range(0, Replicas).Select(index => (Replica)new ProjectReplica(this, index, context)).ToList();
 }

@@ -20,6 +20,9 @@ public abstract class Resource
     /// <summary>Resources that must report healthy before this one starts.</summary>
     public IReadOnlyList<Resource> WaitsFor => _waitsFor;
 
+    /// <summary>What must be started before this, whether or not this waits for it to be healthy.</summary>
+    internal virtual IEnumerable<Resource> StartsAfter => WaitsFor;
+
     internal void AddWaitFor(Resource dependency)
     {
         if (dependency == this)

@@ -12,8 +12,6 @@ public sealed class AppHostProcessCollection : ICollectionFixture<RunningMesh>
 /// <summary>One AppHost, running the mesh declared in ECommerce.AppHost/Program.cs, shared by the dashboard tests.</summary>
 public sealed class RunningMesh : IAsyncLifetime
 {
-    public static readonly string[] DeclaredResources = ["postgres", "redis", "kafka", "users", "catalog", "search", "gateway"];
-
     public AppHostProcess Host { get; private set; } = null!;
     public DashboardClient Dashboard => Host.Dashboard;
 

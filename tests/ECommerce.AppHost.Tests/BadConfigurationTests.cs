@@ -102,7 +102,8 @@ public sealed class BadConfigurationTests
         await using var host = await InProcessAppHost.StartAsync(builder =>
             builder.AddProject("gateway", ServiceProject).WithEnvironment("Kestrel__Endpoints__grpc__Protocols", "Http1"), Cancellation, options);
 
-        var error = await host.Errors.WaitForAsync("error: gateway: is running but did not report healthy within 3 s.", Patience, Cancellation);
+        var error = await host.Errors.WaitForAsync("error: gateway: is running but did not report healthy within 3 s (last probe: ", Patience, Cancellation);
+        Assert.Contains("answered Internal: The HTTP/2 server closed the connection. HTTP/2 error code 'HTTP_1_1_REQUIRED'", error);
         Assert.EndsWith($"Log: {Path.Combine(options.LogsDirectory, "gateway.log")}", error);
         var gateway = await host.Dashboard.GetResourceAsync("gateway", Cancellation);
         Assert.Equal(("Running", "Unhealthy"), (gateway.State, gateway.Health));

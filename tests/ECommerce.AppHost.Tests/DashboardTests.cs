@@ -16,7 +16,7 @@ public sealed class DashboardTests(RunningMesh mesh)
     {
         var rows = await mesh.WaitUntilHealthyAsync();
 
-        Assert.Equal(RunningMesh.DeclaredResources, rows.Select(row => row.Name));
+        Assert.Equal(AppHostProcess.MeshResources, rows.Select(row => row.Name));
         Assert.All(rows.Where(row => row.Kind != "Kafka"), row => Assert.True(Processes.IsRunning(row.ProcessId!.Value), $"{row.Name} has a live process"));
         var gateway = rows.Single(row => row.Name == "gateway");
         Assert.Equal(["grpc", "http"], gateway.Endpoints.Select(endpoint => endpoint.Name));

@@ -56,7 +56,7 @@ public sealed class ShutdownTests
         var pids = (await host.Dashboard.GetResourcesAsync(Cancellation))
             .Where(row => row.ProcessId is not null).Select(row => row.ProcessId!.Value).ToList();
         // Every declared resource but the Kafka cluster, which lives inside the AppHost.
-        Assert.Equal(RunningMesh.DeclaredResources.Length - 1, pids.Count);
+        Assert.Equal(AppHostProcess.MeshResources.Length - 1, pids.Count);
 
         host.Signal(AppHostProcess.SigKill);
         await host.WaitForExitAsync(TimeSpan.FromSeconds(10), Cancellation);

@@ -10,6 +10,12 @@ namespace ECommerce.AppHost.Tests.Harness;
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
+    /// <summary>The resources ECommerce.AppHost/Program.cs declares, in its order.</summary>
+    public static readonly string[] MeshResources = ["postgres", "redis", "kafka", "users", "catalog", "search", "gateway"];
+
+    /// <summary>The same with --mode monolith: every service in one resource.</summary>
+    public static readonly string[] MonolithResources = ["postgres", "redis", "kafka", "monolith"];
+
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
@@ -31,7 +37,8 @@ public sealed class AppHostProcess : IAsyncDisposable
     public DashboardClient Dashboard { get; private set; } = null!;
 
     /// <summary>Starts the AppHost and returns once its dashboard answers (resources may still be starting).</summary>
-    public static async Task<AppHostProcess> StartAsync(CancellationToken cancellationToken)
+    /// <param name="arguments">More of its command line, e.g. "--mode", "monolith".</param>
+    public static async Task<AppHostProcess> StartAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-apphost-test-{Guid.NewGuid():N}");
         // setsid execs in place (the new process leads no group yet), so the pid is the AppHost's own.
@@ -42,7 +49,7 @@ public sealed class AppHostProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "ECommerce.AppHost.dll"), "--data-dir", dataDirectory, "--dashboard-port", "0" })
+        foreach (var argument in new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "ECommerce.AppHost.dll"), "--data-dir", dataDirectory, "--dashboard-port", "0" }.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
