@@ -1,3 +1,4 @@
+using ECommerce.AppHost.Tests.Harness;
 using Microsoft.Playwright;
 
 namespace ECommerce.EndToEnd.Tests;
@@ -9,12 +10,7 @@ public sealed class ApiPageBrowserTests(RunningMesh mesh)
     public async Task ListsTheOperationsByService_AndTriesAGet()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(mesh.Gateway, "/docs").ToString());

@@ -17,11 +17,11 @@ public sealed class ShoppingJourneyTests(RunningMesh mesh) : IAsyncLifetime
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        var resources = await mesh.Host.Dashboard.GetResourcesAsync(Cancellation);
-        _catalogChannel = GrpcChannel.ForAddress(resources.First(row => row.Resource == "catalog").Url("grpc"));
-        _searchChannel = GrpcChannel.ForAddress(resources.First(row => row.Resource == "search").Url("grpc"));
+        _catalogChannel = GrpcChannel.ForAddress(mesh.ServiceUrl("catalog", "grpc"));
+        _searchChannel = GrpcChannel.ForAddress(mesh.ServiceUrl("search", "grpc"));
+        return ValueTask.CompletedTask;
     }
 
     [Fact]
