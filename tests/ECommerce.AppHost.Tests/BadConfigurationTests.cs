@@ -96,13 +96,14 @@ public sealed class BadConfigurationTests
     [Fact]
     public async Task A_service_that_never_gets_healthy_is_reported_with_its_log()
     {
-        var options = InProcessAppHost.TemporaryOptions() with { HealthTimeout = TimeSpan.FromSeconds(3) };
+        // Long enough for the gateway to be listening, so that the last probe meets its HTTP/1.1-only endpoint.
+        var options = InProcessAppHost.TemporaryOptions() with { HealthTimeout = TimeSpan.FromSeconds(20) };
 
         // Its gRPC endpoint speaks HTTP/1.1 only, so grpc.health.v1 can never answer.
         await using var host = await InProcessAppHost.StartAsync(builder =>
             builder.AddProject("gateway", ServiceProject).WithEnvironment("Kestrel__Endpoints__grpc__Protocols", "Http1"), Cancellation, options);
 
-        var error = await host.Errors.WaitForAsync("error: gateway: is running but did not report healthy within 3 s (last probe: ", Patience, Cancellation);
+        var error = await host.Errors.WaitForAsync("error: gateway: is running but did not report healthy within 20 s (last probe: ", Patience, Cancellation);
         Assert.Contains("answered Internal: The HTTP/2 server closed the connection. HTTP/2 error code 'HTTP_1_1_REQUIRED'", error);
         Assert.EndsWith($"Log: {Path.Combine(options.LogsDirectory, "gateway.log")}", error);
         var gateway = await host.Dashboard.GetResourceAsync("gateway", Cancellation);

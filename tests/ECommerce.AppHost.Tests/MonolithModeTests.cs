@@ -21,7 +21,7 @@ public sealed class MonolithModeTests
     public async Task The_services_run_in_one_process_with_their_own_configuration_and_reach_each_other_in_process()
     {
         await using var host = await InProcessAppHost.StartAsync(DeclareUsersBehindTheGateway, Cancellation, Monolith());
-        await host.Output.WaitForAsync("Ready: ", Patience, Cancellation, () => string.Join('\n', host.Errors.All));
+        await host.Output.WaitForAsync("Ready: ", Patience, Cancellation, host.Diagnostics);
         var rows = (await host.Dashboard.GetResourcesAsync(Cancellation)).ToDictionary(row => row.Name);
 
         Assert.Equal(["postgres", "kafka", "monolith"], rows.Keys);
@@ -58,7 +58,7 @@ public sealed class MonolithModeTests
     public async Task A_killed_monolith_is_restarted_and_serves_again()
     {
         await using var host = await InProcessAppHost.StartAsync(DeclareUsersBehindTheGateway, Cancellation, Monolith());
-        await host.Output.WaitForAsync("Ready: ", Patience, Cancellation, () => string.Join('\n', host.Errors.All));
+        await host.Output.WaitForAsync("Ready: ", Patience, Cancellation, host.Diagnostics);
         var before = await host.Dashboard.GetResourceAsync("monolith", Cancellation);
 
         Kill(before.ProcessId!.Value);

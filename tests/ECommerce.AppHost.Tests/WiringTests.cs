@@ -23,7 +23,7 @@ public sealed class WiringTests
     public async Task Services_get_working_connection_strings_and_every_replicas_address_under_Aspire_names()
     {
         await using var host = await InProcessAppHost.StartAsync(DeclareMesh, Cancellation);
-        await host.Output.WaitForAsync("Ready: ", TimeSpan.FromSeconds(120), Cancellation, () => string.Join('\n', host.Errors.All));
+        await host.Output.WaitForAsync("Ready: ", TimeSpan.FromSeconds(120), Cancellation, host.Diagnostics);
         var rows = (await host.Dashboard.GetResourcesAsync(Cancellation)).ToDictionary(row => row.Name);
         Assert.Equal(["postgres", "redis", "kafka", "catalog-0", "catalog-1", "basket"], rows.Keys);
 

@@ -1,3 +1,4 @@
+using System.Net;
 using ECommerce.AppHost.Orchestration;
 using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Core;
@@ -19,11 +20,23 @@ internal sealed class RunningService : IRunningReplica
     {
         _process = process;
         Endpoints = endpoints;
-        // gRPC's default reconnect backoff grows to two minutes: a service that took a while to start
-        // listening would then be found healthy long after it was. Retry at least every second.
-        _healthChannels = grpcUrls.Select(url => GrpcChannel.ForAddress(url, new GrpcChannelOptions { MaxReconnectBackoff = TimeSpan.FromSeconds(1) }))
-            .ToList();
+        _healthChannels = grpcUrls.Select(ProbeChannel).ToList();
     }
+
+    /// <summary>
+    /// A probe must see the service as it is now. grpc-dotnet's own connection management remembers a failed
+    /// connect and backs off before the next (up to two minutes by default), and a replica slow to start
+    /// listening on a busy machine was then still "refusing connections" long after it listened. With a
+    /// ConnectCallback of ours grpc-dotnet leaves connections to HttpClient's pool instead: a probe that finds
+    /// no open connection simply opens one.
+    /// </summary>
+    private static GrpcChannel ProbeChannel(string url) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            ConnectCallback = (context, cancellationToken) => Loopback.ConnectFromAsync(IPAddress.Loopback, context.DnsEndPoint, cancellationToken),
+        },
+    });
 
     public int? ProcessId => _process.Id;
     public string? LogFile => _process.LogFile;

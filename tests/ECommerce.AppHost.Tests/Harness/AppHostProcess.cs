@@ -124,7 +124,7 @@ public sealed class AppHostProcess : IAsyncDisposable
         Processes.DeleteDirectory(DataDirectory);
     }
 
-    private string DescribeErrors() => $"Errors:\n{string.Join('\n', Errors.All)}";
+    private string DescribeErrors() => ResourceLogs.Describe(Errors, DataDirectory);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);

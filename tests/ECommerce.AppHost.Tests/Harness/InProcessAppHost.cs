@@ -38,10 +38,13 @@ public sealed class InProcessAppHost : IAsyncDisposable
         declare(builder);
         host._run = builder.Build().RunAsync(host._stop.Token);
         var dashboardLine = await host.Output.WaitForAsync("Dashboard: ", TimeSpan.FromSeconds(60), cancellationToken,
-            () => $"Errors:\n{string.Join('\n', host.Errors.All)}");
+            host.Diagnostics);
         host.Dashboard = new DashboardClient(new Uri(dashboardLine["Dashboard: ".Length..]));
         return host;
     }
+
+    /// <summary>For a failed wait: the AppHost's errors and the last lines of every resource's log.</summary>
+    public string Diagnostics() => ResourceLogs.Describe(Errors, Options.DataDirectory);
 
     /// <summary>Stops the mesh as Ctrl+C would and returns the AppHost's exit code.</summary>
     public async Task<int> StopAsync()
