@@ -97,12 +97,14 @@ public sealed class ProjectResource : Resource
 
     /// <summary>
     /// Each replica's endpoint addresses, chosen once per run so that they stay the same across restarts
-    /// and every caller can be told them before the service starts.
+    /// and every caller can be told them before the service starts. Replicas start at the same time and
+    /// ask at once: every one of them must get the same addresses, or a replica would listen on ports
+    /// the health probe and its callers were never told.
     /// </summary>
     internal IReadOnlyList<IReadOnlyList<EndpointAddress>> Addresses =>
-        _addresses ??= Enumerable.Range(0, Replicas)
+        LazyInitializer.EnsureInitialized(ref _addresses, () => Enumerable.Range(0, Replicas)
             .Select(_ => (IReadOnlyList<EndpointAddress>)_endpoints.Select(EndpointAddress.Allocate).ToList())
-            .ToList();
+            .ToList());
 
     /// <summary>Also whatever it takes a connection string from, which must exist to give one.</summary>
     internal override IEnumerable<Resource> StartsAfter => WaitsFor.Concat(ConnectionReferences.Select(reference => reference.Owner));
