@@ -109,6 +109,8 @@ public sealed class ProductTests(CatalogTestEnvironment shop)
         Assert.Equal(inChild.ProductId, Assert.Single(first.Products).ProductId);
         Assert.Equal(inParent.ProductId, Assert.Single(second.Products).ProductId);
         Assert.Empty(second.Page.NextPageToken);
+        // Every page tells how many there are in all: the parent's product and its sub-category's, not Garden's.
+        Assert.Equal((2, 2), (first.Page.TotalSize, second.Page.TotalSize));
     }
 
     [Fact]

@@ -133,9 +133,13 @@ internal sealed partial class CatalogApi(
 
         var pageSize = page.PageSize == 0 ? DefaultPageSize : page.PageSize;
         var categoryId = request.CategoryId.Length == 0 ? (Guid?)null : Guid.Parse(request.CategoryId);
-        var found = await products.ListAsync(categoryId, after, pageSize + 1, context.CancellationToken);
+        // The page and the total are read side by side; under concurrent changes the total may be a moment older or newer.
+        var listing = products.ListAsync(categoryId, after, pageSize + 1, context.CancellationToken);
+        var total = products.CountAsync(categoryId, context.CancellationToken);
+        await Task.WhenAll(listing, total);
+        var found = listing.Result;
         var now = Now();
-        var response = new ListProductsResponse { Page = new PageResponse() };
+        var response = new ListProductsResponse { Page = new PageResponse { TotalSize = total.Result } };
         response.Products.Add(found.Take(pageSize).Select(product => Prices.WithEffectivePrices(product, now)));
         if (found.Count > pageSize)
         {

@@ -32,17 +32,27 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
+    /// <summary>
+    /// The categories a listing covers: <c>tree</c> holds category $1 and all its sub-categories, and
+    /// <see cref="InTree"/> keeps the products in them (every product when $1 is null).
+    /// </summary>
+    private const string CategoryTree = """
+        WITH RECURSIVE tree AS (
+            SELECT category_id FROM categories WHERE category_id = $1
+            UNION ALL
+            SELECT child.category_id FROM categories child JOIN tree ON child.parent_id = tree.category_id)
+        """;
+
+    private const string InTree = "($1::uuid IS NULL OR category_id IN (SELECT category_id FROM tree))";
+
     /// <summary>Newest first, optionally within a category and all its sub-categories, after the cursor of the previous page.</summary>
     public async Task<List<Product>> ListAsync(Guid? categoryId, ProductCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await ReadAsync(connection, null, $"""
-            WITH RECURSIVE tree AS (
-                SELECT category_id FROM categories WHERE category_id = $1
-                UNION ALL
-                SELECT child.category_id FROM categories child JOIN tree ON child.parent_id = tree.category_id)
+            {CategoryTree}
             SELECT {ProductColumns} FROM products
-            WHERE ($1::uuid IS NULL OR category_id IN (SELECT category_id FROM tree))
+            WHERE {InTree}
               AND ($2::timestamptz IS NULL OR (created_at, product_id) < ($2, $3))
             ORDER BY created_at DESC, product_id DESC
             LIMIT $4
@@ -53,6 +63,17 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
                 new NpgsqlParameter { Value = (object?)after?.ProductId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
                 new NpgsqlParameter { Value = limit },
             ], cancellationToken);
+    }
+
+    /// <summary>How many products <see cref="ListAsync"/> would list over all its pages: an index scan of the category's products.</summary>
+    public async Task<long> CountAsync(Guid? categoryId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            {CategoryTree}
+            SELECT count(*) FROM products WHERE {InTree}
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)categoryId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Reads products with their variants in position order; <paramref name="parameters"/> are values or NpgsqlParameters.</summary>
