@@ -1,4 +1,5 @@
 using ECommerce.Contracts.Users.V1;
+using ECommerce.Testing;
 using ECommerce.Users.Accounts;
 using Google.Rpc;
 using Grpc.Core;
@@ -55,5 +56,27 @@ public sealed class ThrottlingTests(UsersServiceHost users)
         var wrongAgain = await Assert.ThrowsAsync<RpcException>(() => users.Client.LoginAsync(new LoginRequest { Email = registered.User.Email, Password = "wrong guess here" }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, wrongAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_wrong_passwords_all_count_and_the_lockout_of_the_highest_count_stays()
+    {
+        const int guesses = 12;
+        var nobody = $"{Guid.NewGuid():N}@shop.example";
+        var before = DateTime.UtcNow;
+
+        // Those that pass the lockout check before the fifth failure is recorded are told "wrong password", and each must count.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, guesses).Select(attempt => Assert.ThrowsAsync<RpcException>(() =>
+            users.Client.LoginAsync(new LoginRequest { Email = nobody, Password = $"guess number {attempt}" }).ResponseAsync)));
+        var wrongPasswords = outcomes.Count(outcome => outcome.StatusCode == StatusCode.Unauthenticated);
+        Assert.All(outcomes, outcome => Assert.Contains(outcome.StatusCode, new[] { StatusCode.Unauthenticated, StatusCode.ResourceExhausted }));
+
+        var failures = await Sql.ScalarAsync<int>(users.DatabaseConnectionString, "SELECT failures FROM login_failures WHERE email_normalized = $1", nobody);
+        var lockedUntil = await Sql.ScalarAsync<DateTime>(users.DatabaseConnectionString, "SELECT locked_until FROM login_failures WHERE email_normalized = $1", nobody);
+        Assert.Equal(wrongPasswords, failures);
+        Assert.InRange(failures, LoginThrottle.FreeAttempts, guesses);
+        var lockout = TimeSpan.FromTicks(Math.Min(LoginThrottle.FirstLockout.Ticks << (failures - LoginThrottle.FreeAttempts), LoginThrottle.LongestLockout.Ticks));
+        Assert.True(lockedUntil >= before + lockout,
+            $"after {failures} failures the address is locked until {lockedUntil:O}, less than {lockout} after the first guess ({before:O})");
     }
 }

@@ -24,29 +24,29 @@ internal sealed class LoginThrottle(NpgsqlDataSource dataSource, TimeProvider cl
         return lockedUntil > now ? lockedUntil - now : null;
     }
 
+    /// <summary>The address's failure count including this one: the window starts over once it has passed.</summary>
+    private const string FailuresNow = "(CASE WHEN f.first_failure_at < $2 - $3 THEN 1 ELSE f.failures + 1 END)";
+
     public async Task RecordFailureAsync(string normalizedEmail, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        // One statement, so concurrent failures for one address all count.
-        await using var command = dataSource.CreateCommand("""
+        // One statement, so that concurrent failures for one address all count, and the lockout that stays is the
+        // one of the highest count: with a second statement setting it, a slower, lower count could land last.
+        await using var command = dataSource.CreateCommand($"""
             INSERT INTO login_failures AS f (email_normalized, failures, first_failure_at) VALUES ($1, 1, $2)
             ON CONFLICT (email_normalized) DO UPDATE SET
-                failures = CASE WHEN f.first_failure_at < $2 - $3 THEN 1 ELSE f.failures + 1 END,
-                first_failure_at = CASE WHEN f.first_failure_at < $2 - $3 THEN $2 ELSE f.first_failure_at END
-            RETURNING failures
+                failures = {FailuresNow},
+                first_failure_at = CASE WHEN f.first_failure_at < $2 - $3 THEN $2 ELSE f.first_failure_at END,
+                locked_until = CASE WHEN {FailuresNow} >= $4
+                    THEN $2 + LEAST($5 * power(2, LEAST({FailuresNow} - $4, 20)), $6)
+                    ELSE f.locked_until END
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = normalizedEmail });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = Window });
-        var failures = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        if (failures >= FreeAttempts)
-        {
-            var lockout = TimeSpan.FromTicks(Math.Min(FirstLockout.Ticks << Math.Min(failures - FreeAttempts, 20), LongestLockout.Ticks));
-            await using var lockCommand = dataSource.CreateCommand("UPDATE login_failures SET locked_until = $2 WHERE email_normalized = $1");
-            lockCommand.Parameters.Add(new NpgsqlParameter { Value = normalizedEmail });
-            lockCommand.Parameters.Add(new NpgsqlParameter { Value = now + lockout });
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        command.Parameters.Add(new NpgsqlParameter { Value = FreeAttempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = FirstLockout });
+        command.Parameters.Add(new NpgsqlParameter { Value = LongestLockout });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task ResetAsync(string normalizedEmail, CancellationToken cancellationToken)
