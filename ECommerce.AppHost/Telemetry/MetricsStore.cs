@@ -74,10 +74,12 @@ internal sealed class MetricsStore
         var end = now ?? DateTimeOffset.UtcNow;
         lock (_lock)
         {
+            var seriesByName = _series.Values.Where(series => series.Service == service && series.Points.Count > 0)
+                .ToLookup(series => series.Name, StringComparer.Ordinal);
             return _instruments.Where(pair => pair.Key.Service == service)
                 .Select(pair => pair.Value)
                 .OrderBy(instrument => instrument.Name, StringComparer.Ordinal)
-                .Select(instrument => (Instrument: instrument, Series: SeriesOf(instrument)))
+                .Select(instrument => (Instrument: instrument, Series: seriesByName[instrument.Name].ToList()))
                 .Where(pair => pair.Series.Count > 0) // e.g. only health probes were measured
                 .Select(pair =>
                 {
@@ -219,7 +221,6 @@ internal sealed class MetricsStore
             series = new Series(key, instrument.Service, instance, instrument.Name, attributes, previousExport);
             _series.Add(key, series);
         }
-        series.Temporality = instrument.Temporality;
         series.Updated = DateTimeOffset.UtcNow;
         return series;
     }
@@ -278,7 +279,7 @@ internal sealed class MetricsStore
                 var amount = new double[bins];
                 var covered = new double[bins];
                 var sameBounds = one.Bounds.AsSpan().SequenceEqual(bounds);
-                foreach (var delta in one.Deltas(instrument.IsHistogram))
+                foreach (var delta in one.Deltas(instrument))
                 {
                     if (delta.End <= first || delta.Start >= end)
                     {
@@ -432,7 +433,6 @@ internal sealed class MetricsStore
         public IReadOnlyDictionary<string, string> Attributes { get; } = attributes;
         public List<Point> Points { get; } = [];
         public double[] Bounds { get; set; } = [];
-        public int Temporality { get; set; }
         public DateTimeOffset Updated { get; set; }
 
         /// <summary>When the series was first absent from an export of its instance: its first point counted from then on.</summary>
@@ -463,13 +463,14 @@ internal sealed class MetricsStore
             }
         }
 
-        public IEnumerable<Delta> Deltas(bool histogram)
+        public IEnumerable<Delta> Deltas(Instrument instrument)
         {
+            var histogram = instrument.IsHistogram;
             Point? previous = null;
             foreach (var point in Points)
             {
                 var amount = histogram ? point.Count : point.Value;
-                if (Temporality == DeltaTemporality)
+                if (instrument.Temporality == DeltaTemporality)
                 {
                     if ((point.Start ?? previous?.Time) is { } start && start < point.Time)
                     {

@@ -125,11 +125,14 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>The last lines the process wrote, for error messages.</summary>
-    public string LogTail(int lines = 15)
+    public string LogTail(int lines = 15) => Tail(LogFile, lines);
+
+    /// <summary>The last lines of a log file that may still be written to; "" when it cannot be read.</summary>
+    public static string Tail(string logFile, int lines)
     {
         try
         {
-            using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            using var reader = new StreamReader(new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
             var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             return string.Join('\n', all.TakeLast(lines));
         }

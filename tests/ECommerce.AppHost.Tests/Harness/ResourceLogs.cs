@@ -1,3 +1,5 @@
+using ECommerce.LocalInfrastructure.Processes;
+
 namespace ECommerce.AppHost.Tests.Harness;
 
 /// <summary>
@@ -13,20 +15,8 @@ public static class ResourceLogs
         var logs = Path.Combine(dataDirectory, "logs");
         var tails = Directory.Exists(logs)
             ? Directory.GetFiles(logs).Order(StringComparer.Ordinal)
-                .Select(file => $"--- {Path.GetFileName(file)}, last lines:\n{string.Join('\n', ReadWhileWritten(file).TakeLast(LinesPerLog))}")
+                .Select(file => $"--- {Path.GetFileName(file)}, last lines:\n{ChildProcess.Tail(file, LinesPerLog)}")
             : [];
         return string.Join('\n', ["Errors:", .. errors.All, .. tails]);
-    }
-
-    private static List<string> ReadWhileWritten(string file)
-    {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-        return lines;
     }
 }
