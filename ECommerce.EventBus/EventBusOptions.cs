@@ -11,10 +11,32 @@ public sealed record EventBusOptions
     /// <summary>How long the relay sleeps when no NOTIFY wakes it; NOTIFY usually wakes it at once.</summary>
     public TimeSpan RelayPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public int RelayBatchSize { get; init; } = 500;
+    /// <summary>Outbox rows the relay reads, sends and marks published per round trip.</summary>
+    public int RelayBatchSize { get; init; } = 1000;
 
-    /// <summary>Published outbox rows are kept this long for inspection, then deleted.</summary>
-    public TimeSpan PublishedRetention { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// Published outbox rows are kept this long for inspection, then deleted; short, because at
+    /// thousands of events per second the table would otherwise grow by millions of rows an hour.
+    /// </summary>
+    public TimeSpan PublishedRetention { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the relay deletes published rows older than <see cref="PublishedRetention"/>, busy or not.</summary>
+    public TimeSpan OutboxCleanupInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most events a consumer takes from one poll and handles in one transaction per partition.</summary>
+    public int ConsumerBatchSize { get; init; } = 500;
+
+    /// <summary>
+    /// How long a poll waits for more events once it has one; zero takes just what Kafka has already
+    /// delivered, which keeps the lag lowest (batches grow on their own while the previous one is handled).
+    /// </summary>
+    public TimeSpan ConsumerBatchWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Partitions handled at once by one consumer, each in its own transaction (and connection);
+    /// 1 when any handler is registered with <c>partitionsInParallel: false</c>.
+    /// </summary>
+    public int ConsumerParallelism { get; init; } = 4;
 
     /// <summary>Attempts per event before it is parked in the dead-letter topic.</summary>
     public int MaxHandlerAttempts { get; init; } = 3;

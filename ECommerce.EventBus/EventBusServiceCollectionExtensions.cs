@@ -24,12 +24,17 @@ public static class EventBusServiceCollectionExtensions
     }
 
     /// <summary>Handles <typeparamref name="TEvent"/> from <paramref name="topic"/> with <typeparamref name="THandler"/> (scoped).</summary>
-    public static IServiceCollection AddEventHandler<TEvent, THandler>(this IServiceCollection services, string topic)
+    /// <param name="partitionsInParallel">
+    /// False for a handler whose events of different keys must not be handled at the same time (for
+    /// example one that keeps state across keys outside the database); the consumer then handles one
+    /// partition at a time. Events of one key are always handled in order, one after the other.
+    /// </param>
+    public static IServiceCollection AddEventHandler<TEvent, THandler>(this IServiceCollection services, string topic, bool partitionsInParallel = true)
         where TEvent : IMessage<TEvent>, new()
         where THandler : class, IEventHandler<TEvent>
     {
         services.TryAddScoped<THandler>();
-        services.AddSingleton(EventSubscription.For<TEvent, THandler>(topic));
+        services.AddSingleton(EventSubscription.For<TEvent, THandler>(topic, partitionsInParallel));
         return services;
     }
 }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Confluent.Kafka;
 using ECommerce.EventBus.Outbox;
-using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,15 +9,19 @@ using Npgsql;
 namespace ECommerce.EventBus.Consuming;
 
 /// <summary>
-/// Reads the subscribed topics in the service's consumer group and hands each event to its handler
-/// exactly once in effect: the handler's changes and a processed-event record commit together, and
-/// the Kafka offset moves on only after that commit.
+/// Reads the subscribed topics in the service's consumer group, in batches, and hands each event to
+/// its handler exactly once in effect: a batch's handler changes and processed-event records commit
+/// together, and the Kafka offsets move on only after that commit.
 /// </summary>
 /// <remarks>
-/// A failing event is retried with backoff; after <see cref="EventBusOptions.MaxHandlerAttempts"/>
-/// (or at once, if it cannot even be parsed) it is parked in "&lt;topic&gt;.dlq" with the error and its
-/// origin in headers, and the partition moves on. Events of types this service does not handle are
-/// skipped.
+/// <para>Each poll takes what Kafka has delivered (up to <see cref="EventBusOptions.ConsumerBatchSize"/>),
+/// splits it by partition, and handles the partitions in parallel, each in its own transaction
+/// (<see cref="EventBatches"/>); events of one key share a partition and so keep their order. The next
+/// poll starts when the whole batch is settled, so a rebalance, which happens only inside a poll,
+/// never takes a partition away in the middle of its transaction. Replicas of a service share the
+/// partitions through the consumer group.</para>
+/// <para>A failing event is retried with backoff, then parked in "&lt;topic&gt;.dlq"; events of types
+/// this service does not handle are skipped.</para>
 /// </remarks>
 public sealed class EventConsumer(
     IEnumerable<EventSubscription> subscriptions,
@@ -54,6 +55,8 @@ public sealed class EventConsumer(
             GroupId = options.ServiceName,
             ClientId = $"{options.ServiceName}-consumer",
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Offsets are stored only after their batch committed; librdkafka commits what is stored
+            // in the background, and on revocation and close.
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             AutoCommitIntervalMs = 500,
@@ -61,25 +64,38 @@ public sealed class EventConsumer(
         })
         .SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult())
         .Build();
-        using var deadLetters = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        using var deadLetters = new DeadLetters(options, logger);
+        var batches = new EventBatches(_subscriptions, dataSource, scopes, deadLetters, options, logger);
+        var parallelism = new ParallelOptions
         {
-            BootstrapServers = options.BootstrapServers,
-            EnableIdempotence = true,
-            ClientId = $"{options.ServiceName}-dead-letters",
-        }).Build();
+            MaxDegreeOfParallelism = _subscriptions.Values.All(subscription => subscription.PartitionsInParallel) ? Math.Max(1, options.ConsumerParallelism) : 1,
+            CancellationToken = stoppingToken,
+        };
 
         consumer.Subscribe(_subscriptions.Keys.Select(key => key.Topic).Distinct());
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = consumer.Consume(stoppingToken);
-                if (result?.Message is null)
+                var polled = Poll(consumer, stoppingToken);
+                // A rebalance during the poll may have taken partitions away: their new owner handles those records.
+                var assigned = consumer.Assignment.ToHashSet();
+                var partitions = polled.Where(record => assigned.Contains(record.TopicPartition))
+                    .GroupBy(record => record.TopicPartition)
+                    .Select(partition => partition.ToList())
+                    .ToList();
+                if (partitions.Count == 1)
                 {
-                    continue;
+                    await batches.SettleAsync(partitions[0], stoppingToken);
                 }
-                await HandleUntilSettledAsync(result, deadLetters, stoppingToken);
-                consumer.StoreOffset(result);
+                else
+                {
+                    await Parallel.ForEachAsync(partitions, parallelism, async (partition, cancellationToken) => await batches.SettleAsync(partition, cancellationToken));
+                }
+                foreach (var partition in partitions)
+                {
+                    consumer.StoreOffset(partition[^1]);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,118 +108,30 @@ public sealed class EventConsumer(
         }
     }
 
-    /// <summary>Returns once the event is handled, was a duplicate, is not ours, or is parked.</summary>
-    private async Task HandleUntilSettledAsync(ConsumeResult<string, byte[]> result, IProducer<string, byte[]> deadLetters, CancellationToken stoppingToken)
+    /// <summary>Waits for one record, then takes whatever else arrives within the batch wait, up to the batch size.</summary>
+    private List<ConsumeResult<string, byte[]>> Poll(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
-        var headers = result.Message.Headers;
-        var type = EventHeaders.Get(headers, EventHeaders.Type);
-        if (type is null || !_subscriptions.TryGetValue((result.Topic, type), out var subscription))
+        var batch = new List<ConsumeResult<string, byte[]>>();
+        if (consumer.Consume(stoppingToken) is not { Message: not null } first)
         {
-            logger.LogDebug("Skipping event of type {Type} on {Topic}: no handler in {Service}", type, result.Topic, options.ServiceName);
-            return;
+            return batch;
         }
-
-        IMessage message;
-        try
+        batch.Add(first);
+        var waitEnds = Stopwatch.GetTimestamp() + (long)(options.ConsumerBatchWait.TotalSeconds * Stopwatch.Frequency);
+        while (batch.Count < options.ConsumerBatchSize)
         {
-            message = subscription.Descriptor.Parser.ParseFrom(result.Message.Value ?? []);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            await DeadLetterAsync(result, deadLetters, $"payload is not a valid {type}: {e.Message}", stoppingToken);
-            return;
-        }
-
-        using var activity = EventBusTelemetry.StartActivity($"{result.Topic} process", ActivityKind.Consumer,
-            EventHeaders.Get(headers, EventHeaders.TraceParent), EventHeaders.Get(headers, EventHeaders.TraceState), result.Topic);
-        activity?.SetTag("messaging.consumer.group.name", options.ServiceName);
-        var eventId = EventIdOf(result);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), waitEnds);
+            if (consumer.Consume(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) is not { } next)
             {
-                await HandleOnceAsync(subscription, message, eventId, type, result, stoppingToken);
-                return;
+                break;
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            if (next.Message is not null)
             {
-                if (attempt >= options.MaxHandlerAttempts)
-                {
-                    logger.LogError(e, "Event {EventId} ({Type}) failed {Attempts} times in {Service}; parking it in {DeadLetterTopic}",
-                        eventId, type, attempt, options.ServiceName, DeadLetterTopic(result.Topic));
-                    activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                    await DeadLetterAsync(result, deadLetters, $"{e.GetType().Name}: {e.Message}", stoppingToken);
-                    return;
-                }
-                logger.LogWarning(e, "Event {EventId} ({Type}) failed in {Service} (attempt {Attempt}); retrying", eventId, type, options.ServiceName, attempt);
-                await Task.Delay(options.RetryBaseDelay * Math.Pow(2, attempt - 1), stoppingToken);
+                batch.Add(next);
             }
         }
+        return batch;
     }
-
-    private async Task HandleOnceAsync(EventSubscription subscription, IMessage message, Guid eventId, string type,
-        ConsumeResult<string, byte[]> result, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var claim = new NpgsqlCommand(
-            "INSERT INTO processed_events (consumer_group, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            connection, transaction)
-        {
-            Parameters = { new() { Value = options.ServiceName }, new() { Value = eventId }, new() { Value = type } },
-        })
-        {
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                logger.LogDebug("Event {EventId} was already handled by {Service}", eventId, options.ServiceName);
-                return;
-            }
-        }
-        var time = DateTimeOffset.TryParse(EventHeaders.Get(result.Message.Headers, EventHeaders.Time), out var parsed) ? parsed : (DateTimeOffset?)null;
-        var context = new EventContext(eventId, type, EventHeaders.Get(result.Message.Headers, EventHeaders.Source), time,
-            result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key ?? "", connection, transaction);
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            await subscription.Dispatch(scope.ServiceProvider, message, context, cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Parks the event; the partition may move on only once Kafka has it, so nothing is lost.</summary>
-    private async Task DeadLetterAsync(ConsumeResult<string, byte[]> result, IProducer<string, byte[]> deadLetters, string error, CancellationToken stoppingToken)
-    {
-        var headers = new Headers();
-        foreach (var header in result.Message.Headers ?? [])
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
-        EventHeaders.Set(headers, EventHeaders.DeadLetterError, error);
-        EventHeaders.Set(headers, EventHeaders.DeadLetterTopic, result.Topic);
-        EventHeaders.Set(headers, EventHeaders.DeadLetterPartition, result.Partition.Value.ToString());
-        EventHeaders.Set(headers, EventHeaders.DeadLetterOffset, result.Offset.Value.ToString());
-        EventHeaders.Set(headers, EventHeaders.DeadLetterConsumerGroup, options.ServiceName);
-        var retry = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await deadLetters.ProduceAsync(DeadLetterTopic(result.Topic),
-                    new Message<string, byte[]> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers }, stoppingToken);
-                return;
-            }
-            catch (ProduceException<string, byte[]> e)
-            {
-                logger.LogError(e, "Could not park an event in {DeadLetterTopic}; retrying in {Retry}", DeadLetterTopic(result.Topic), retry);
-                await Task.Delay(retry, stoppingToken);
-            }
-        }
-    }
-
-    /// <summary>The CloudEvents id; for events from producers that send none, one derived from the record's position.</summary>
-    private static Guid EventIdOf(ConsumeResult<string, byte[]> result) =>
-        Guid.TryParse(EventHeaders.Get(result.Message.Headers, EventHeaders.Id), out var id)
-            ? id
-            : new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")));
 
     private void CommitStoredOffsets(IConsumer<string, byte[]> consumer)
     {
