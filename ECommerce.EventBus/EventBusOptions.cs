@@ -33,6 +33,13 @@ public sealed record EventBusOptions
     public TimeSpan ConsumerBatchWait { get; init; } = TimeSpan.Zero;
 
     /// <summary>
+    /// How often a consumer commits the offsets of settled batches to Kafka (also on revocation and
+    /// close). A crash re-delivers what was handled since the last commit; the processed-event records
+    /// drop it, so this trades a few duplicate reads for fewer commit requests.
+    /// </summary>
+    public TimeSpan OffsetCommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Partitions handled at once by one consumer, each in its own transaction (and connection);
     /// 1 when any handler is registered with <c>partitionsInParallel: false</c>.
     /// </summary>

@@ -59,7 +59,7 @@ public sealed class EventConsumer(
             // in the background, and on revocation and close.
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
-            AutoCommitIntervalMs = 500,
+            AutoCommitIntervalMs = (int)options.OffsetCommitInterval.TotalMilliseconds,
             SessionTimeoutMs = options.SessionTimeoutMs,
         })
         .SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult())

@@ -13,9 +13,13 @@ namespace ECommerce.EventBus.Outbox;
 /// <remarks>
 /// Delivery is at least once: a crash between Kafka's acknowledgement and the mark leaves the event
 /// unpublished in the table, so the next relay sends it again, and consumers drop the duplicate by
-/// its id. Only one relay per database publishes at a time (a PostgreSQL advisory lock), which keeps
+/// its id. Each round trip reads up to <see cref="EventBusOptions.RelayBatchSize"/> rows, hands them
+/// all to the producer at once (which packs them into a few requests per partition), and marks the
+/// acknowledged ones published in one statement. Only one relay per database publishes at a time (a PostgreSQL advisory lock), which keeps
 /// events of one key in order even when a service runs several replicas. A NOTIFY sent with each
-/// outbox insert wakes the relay as soon as the writing transaction commits.
+/// outbox insert wakes the relay as soon as the writing transaction commits. Published rows are
+/// deleted every <see cref="EventBusOptions.OutboxCleanupInterval"/> once older than
+/// <see cref="EventBusOptions.PublishedRetention"/>, so the table holds minutes of events, not days.
 /// </remarks>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventBusOptions options, ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -88,9 +92,11 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventBusOptions opt
                 }
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    if (await PublishPendingAsync(stoppingToken) < options.RelayBatchSize)
+                    var published = await PublishPendingAsync(stoppingToken);
+                    // On a schedule, not when idle: under steady load the relay may never be idle.
+                    await DeleteOldPublishedAsync(stoppingToken);
+                    if (published < options.RelayBatchSize)
                     {
-                        await DeleteOldPublishedAsync(stoppingToken);
                         await leader.WaitAsync(options.RelayPollInterval, stoppingToken);
                     }
                     backoff = TimeSpan.FromMilliseconds(200);
@@ -176,7 +182,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventBusOptions opt
         {
             return;
         }
-        _nextCleanup = DateTime.UtcNow.AddMinutes(1);
+        _nextCleanup = DateTime.UtcNow + options.OutboxCleanupInterval;
         await using var command = dataSource.CreateCommand("DELETE FROM outbox_events WHERE published_at < now() - $1");
         command.Parameters.Add(new NpgsqlParameter { Value = options.PublishedRetention });
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using ECommerce.Contracts.Events.V1;
 using ECommerce.EventBus.Consuming;
 using ECommerce.EventBus.Outbox;
+using ECommerce.EventBus.TestConsumer;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,25 +15,28 @@ namespace ECommerce.EventBus.Tests;
 
 /// <summary>
 /// One publishing service and one consuming service, each with its own real database, sharing a
-/// topic on the Kafka cluster. The consumer's handler records one row per user in its database,
-/// so duplicates would show as extra effects.
+/// topic on the Kafka cluster. The consumer's <see cref="WelcomeHandler"/> records each handled event
+/// in its database, so lost, duplicate or reordered events show in its tables.
 /// </summary>
 internal sealed class EventBusScenario : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
 
-    private EventBusScenario(TestInfrastructure infrastructure, string topic, NpgsqlDataSource publisher, NpgsqlDataSource consumer)
+    private EventBusScenario(TestInfrastructure infrastructure, string topic, NpgsqlDataSource publisher, string consumerDatabase)
     {
         Infrastructure = infrastructure;
         Topic = topic;
         Publisher = publisher;
-        Consumer = consumer;
+        ConsumerDatabase = consumerDatabase;
+        Consumer = NpgsqlDataSource.Create(consumerDatabase);
     }
 
     public TestInfrastructure Infrastructure { get; }
     public string Topic { get; }
     public NpgsqlDataSource Publisher { get; }
     public NpgsqlDataSource Consumer { get; }
+    /// <summary>The consumer's connection string, with its password, for a consumer in another process.</summary>
+    public string ConsumerDatabase { get; }
     public string PublisherName { get; } = TestInfrastructure.UniqueName("users");
     public string ConsumerName { get; } = TestInfrastructure.UniqueName("welcome");
 
@@ -41,11 +45,11 @@ internal sealed class EventBusScenario : IAsyncDisposable
         var topic = infrastructure.CreateTopic("users", partitions);
         infrastructure.Kafka.CreateTopic(EventConsumer.DeadLetterTopic(topic), 1);
         var publisher = NpgsqlDataSource.Create(await infrastructure.CreateDatabaseAsync("publisher"));
-        var consumer = NpgsqlDataSource.Create(await infrastructure.CreateDatabaseAsync("consumer"));
+        var scenario = new EventBusScenario(infrastructure, topic, publisher, await infrastructure.CreateDatabaseAsync("consumer"));
         await OutboxSchema.EnsureCreatedAsync(publisher);
-        await using var create = consumer.CreateCommand("CREATE TABLE welcomed (user_id text PRIMARY KEY, email text NOT NULL, trace_id text)");
+        await using var create = scenario.Consumer.CreateCommand(WelcomeHandler.Schema);
         await create.ExecuteNonQueryAsync();
-        return new EventBusScenario(infrastructure, topic, publisher, consumer);
+        return scenario;
     }
 
     public EventBusOptions Options(string serviceName) => new()
@@ -58,13 +62,14 @@ internal sealed class EventBusScenario : IAsyncDisposable
     };
 
     /// <summary>Registers users in the publisher's database: state change and events in one transaction.</summary>
-    public async Task RegisterAsync(IEnumerable<UserRegistered> users, bool commit = true)
+    /// <param name="keyOf">The event key (the user id unless given): events with one key keep their order.</param>
+    public async Task RegisterAsync(IEnumerable<UserRegistered> users, bool commit = true, Func<UserRegistered, string>? keyOf = null)
     {
         await using var connection = await Publisher.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         foreach (var user in users)
         {
-            await Outbox.Outbox.AddAsync(connection, transaction, Topic, user.UserId, user);
+            await Outbox.Outbox.AddAsync(connection, transaction, Topic, keyOf?.Invoke(user) ?? user.UserId, user);
         }
         if (commit)
         {
@@ -81,15 +86,49 @@ internal sealed class EventBusScenario : IAsyncDisposable
 
     public async Task<IHost> StartPublisherAsync() => await StartAsync(Publisher, Options(PublisherName), _ => { });
 
-    public async Task<IHost> StartConsumerAsync(ConcurrentBag<string>? attempts = null)
+    public async Task<IHost> StartConsumerAsync(ConcurrentBag<string>? attempts = null, string instance = "in-process")
     {
         var host = await StartAsync(Consumer, Options(ConsumerName), services =>
         {
             services.AddSingleton(attempts ?? new ConcurrentBag<string>());
+            services.AddSingleton(new ConsumerInstance(instance));
             services.AddEventHandler<UserRegistered, WelcomeHandler>(Topic);
         });
         await host.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(30));
         return host;
+    }
+
+    /// <summary>Stops a consumer cleanly: it leaves its group, and the others take over its partitions.</summary>
+    public async Task StopAsync(IHost host)
+    {
+        _hosts.Remove(host);
+        await host.StopAsync();
+        host.Dispose();
+    }
+
+    /// <summary>Every handled event in commit order: (key, user id, consumer instance).</summary>
+    public async Task<List<(string Key, string UserId, string Consumer)>> HandledAsync()
+    {
+        await using var command = Consumer.CreateCommand("SELECT event_key, user_id, consumer FROM handled ORDER BY position");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        return rows;
+    }
+
+    /// <summary>The offset the consumer group has committed on a partition, or null if it has committed none.</summary>
+    public long? CommittedOffset(int partition)
+    {
+        using var probe = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = Infrastructure.Kafka.BootstrapServers,
+            GroupId = ConsumerName,
+        }).Build();
+        var committed = probe.Committed([new TopicPartition(Topic, partition)], TimeSpan.FromSeconds(10)).Single().Offset;
+        return committed == Offset.Unset ? null : committed.Value;
     }
 
     public async Task<Dictionary<string, string>> WelcomedAsync()
@@ -173,28 +212,5 @@ internal sealed class EventBusScenario : IAsyncDisposable
         await host.StartAsync();
         _hosts.Add(host);
         return host;
-    }
-
-    /// <summary>Welcomes each new user once; a user named "poison" makes it fail every time.</summary>
-    private sealed class WelcomeHandler(ConcurrentBag<string> attempts) : IEventHandler<UserRegistered>
-    {
-        public async Task HandleAsync(UserRegistered @event, EventContext context, CancellationToken cancellationToken)
-        {
-            attempts.Add(@event.UserId);
-            if (@event.DisplayName == "poison")
-            {
-                throw new InvalidOperationException($"cannot welcome {@event.UserId}");
-            }
-            await using var insert = new NpgsqlCommand("INSERT INTO welcomed (user_id, email, trace_id) VALUES ($1, $2, $3)", context.Connection, context.Transaction)
-            {
-                Parameters =
-                {
-                    new() { Value = @event.UserId },
-                    new() { Value = @event.Email },
-                    new() { Value = (object?)System.Diagnostics.Activity.Current?.TraceId.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-                },
-            };
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 }
