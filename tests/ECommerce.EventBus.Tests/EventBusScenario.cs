@@ -84,7 +84,14 @@ internal sealed class EventBusScenario : IAsyncDisposable
     public OutboxRelay CreateRelay() =>
         new(Publisher, Options(PublisherName), LoggerFactory.Create(_ => { }).CreateLogger<OutboxRelay>());
 
-    public async Task<IHost> StartPublisherAsync() => await StartAsync(Publisher, Options(PublisherName), _ => { });
+    public async Task<IHost> StartPublisherAsync(Func<EventBusOptions, EventBusOptions>? tune = null) =>
+        await StartAsync(Publisher, tune?.Invoke(Options(PublisherName)) ?? Options(PublisherName), _ => { });
+
+    public async Task<long> OutboxRowsAsync()
+    {
+        await using var count = Publisher.CreateCommand("SELECT count(*) FROM outbox_events");
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
 
     public async Task<IHost> StartConsumerAsync(ConcurrentBag<string>? attempts = null, string instance = "in-process")
     {

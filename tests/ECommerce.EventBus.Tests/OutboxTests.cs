@@ -87,6 +87,24 @@ public sealed class OutboxTests(TestInfrastructure infrastructure)
     }
 
     [Fact]
+    public async Task Published_rows_are_deleted_on_a_schedule_so_the_outbox_stays_small()
+    {
+        await using var scenario = await EventBusScenario.CreateAsync(infrastructure);
+        await scenario.StartConsumerAsync();
+        await scenario.StartPublisherAsync(options => options with { PublishedRetention = TimeSpan.Zero, OutboxCleanupInterval = TimeSpan.FromMilliseconds(100) });
+
+        for (var round = 0; round < 5; round++)
+        {
+            await scenario.RegisterAsync(Enumerable.Range(0, 10).Select(i => new UserRegistered { UserId = $"u{round}-{i}", Email = $"u{round}-{i}@example.com" }));
+        }
+        var welcomed = await scenario.EventuallyAsync(scenario.WelcomedAsync, rows => rows.Count == 50);
+        var left = await scenario.EventuallyAsync(scenario.OutboxRowsAsync, rows => rows == 0);
+
+        Assert.Equal(50, welcomed.Count);
+        Assert.Equal(0, left);
+    }
+
+    [Fact]
     public async Task The_trace_of_the_writing_request_continues_in_the_consumer()
     {
         using var listener = new ActivityListener
