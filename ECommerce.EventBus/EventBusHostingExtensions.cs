@@ -9,7 +9,9 @@ public static class EventBusHostingExtensions
     /// <summary>
     /// The event bus for a service, configured the Aspire way: Kafka's bootstrap servers from
     /// <c>ConnectionStrings__kafka</c>, and optionally <c>Kafka__SessionTimeoutMs</c> (the AppHost sets
-    /// 6000 for the development cluster). The service's database must be registered as an NpgsqlDataSource.
+    /// 6000 for the development cluster) and <c>Kafka__FetchWaitMaxMs</c> (see
+    /// <see cref="EventBusOptions.FetchWaitMaxMs"/>). The service's database must be registered as an
+    /// NpgsqlDataSource.
     /// </summary>
     public static IHostApplicationBuilder AddEventBus(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -20,6 +22,7 @@ public static class EventBusHostingExtensions
             ServiceName = serviceName,
             BootstrapServers = bootstrapServers,
             SessionTimeoutMs = builder.Configuration.GetValue<int?>("Kafka:SessionTimeoutMs"),
+            FetchWaitMaxMs = builder.Configuration.GetValue<int?>("Kafka:FetchWaitMaxMs"),
         });
         return builder;
     }

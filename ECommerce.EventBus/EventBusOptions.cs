@@ -55,4 +55,12 @@ public sealed record EventBusOptions
     /// restarted consumer rejoins its group quickly.
     /// </summary>
     public int? SessionTimeoutMs { get; init; }
+
+    /// <summary>
+    /// The longest a consumer's fetch waits at the broker for new events; null keeps Kafka's default
+    /// (500 ms). A real broker answers as soon as an event arrives, so the default costs no lag there;
+    /// librdkafka's mock cluster answers an empty fetch only when this wait is over, so development
+    /// sets it low (<c>KafkaDevCluster.DevelopmentFetchWaitMaxMs</c>) or every event waits for it.
+    /// </summary>
+    public int? FetchWaitMaxMs { get; init; }
 }

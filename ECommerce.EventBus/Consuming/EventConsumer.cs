@@ -61,6 +61,7 @@ public sealed class EventConsumer(
             EnableAutoOffsetStore = false,
             AutoCommitIntervalMs = (int)options.OffsetCommitInterval.TotalMilliseconds,
             SessionTimeoutMs = options.SessionTimeoutMs,
+            FetchWaitMaxMs = options.FetchWaitMaxMs,
         })
         .SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult())
         .Build();

@@ -23,6 +23,13 @@ public sealed class KafkaDevCluster : IDisposable
     /// </summary>
     public const int DevelopmentSessionTimeoutMs = 6000;
 
+    /// <summary>
+    /// Consumers in development use this fetch wait: the mock cluster answers a fetch that finds no
+    /// data only once the wait is over, even if events arrive meanwhile, so Kafka's default (500 ms)
+    /// would add up to half a second to every event's lag. A real broker answers at once.
+    /// </summary>
+    public const int DevelopmentFetchWaitMaxMs = 10;
+
     private readonly IntPtr _handle;
     private readonly IntPtr _cluster;
     private bool _disposed;

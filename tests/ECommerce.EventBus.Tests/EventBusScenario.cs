@@ -57,6 +57,7 @@ internal sealed class EventBusScenario : IAsyncDisposable
         ServiceName = serviceName,
         BootstrapServers = Infrastructure.Kafka.BootstrapServers,
         SessionTimeoutMs = KafkaDevCluster.DevelopmentSessionTimeoutMs,
+        FetchWaitMaxMs = KafkaDevCluster.DevelopmentFetchWaitMaxMs,
         RelayPollInterval = TimeSpan.FromMilliseconds(200),
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
     };

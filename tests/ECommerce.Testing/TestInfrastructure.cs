@@ -88,6 +88,7 @@ public sealed class TestInfrastructure : IAsyncDisposable
     [
         new("ConnectionStrings:kafka", bootstrapServers),
         new("Kafka:SessionTimeoutMs", KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString()),
+        new("Kafka:FetchWaitMaxMs", KafkaDevCluster.DevelopmentFetchWaitMaxMs.ToString()),
     ];
 
     /// <summary>A name no other test in this run uses: lower-case letters, digits and '_', at most 63 characters.</summary>
