@@ -15,8 +15,9 @@ namespace ECommerce.EventBus.Outbox;
 /// unpublished in the table, so the next relay sends it again, and consumers drop the duplicate by
 /// its id. Each round trip reads up to <see cref="EventBusOptions.RelayBatchSize"/> rows, hands them
 /// all to the producer at once (which packs them into a few requests per partition), and marks the
-/// acknowledged ones published in one statement. Only one relay per database publishes at a time (a PostgreSQL advisory lock), which keeps
-/// events of one key in order even when a service runs several replicas. A NOTIFY sent with each
+/// acknowledged ones published in one statement. Only one relay per database publishes at a time
+/// (a PostgreSQL advisory lock), which keeps events of one key in order even when a service runs
+/// several replicas. A NOTIFY sent with each
 /// outbox insert wakes the relay as soon as the writing transaction commits. Published rows are
 /// deleted every <see cref="EventBusOptions.OutboxCleanupInterval"/> once older than
 /// <see cref="EventBusOptions.PublishedRetention"/>, so the table holds minutes of events, not days.
