@@ -3,6 +3,7 @@ using ECommerce.Contracts.Events.V1;
 using ECommerce.EventBus.Consuming;
 using ECommerce.LocalInfrastructure.Processes;
 using ECommerce.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.EventBus.Tests;
 
@@ -137,6 +138,25 @@ public sealed class BatchConsumerTests(TestInfrastructure infrastructure)
         Assert.Equal("second", handled[^1].Consumer);
     }
 
+    [Fact]
+    public async Task The_partitions_of_one_poll_are_handled_at_the_same_time()
+    {
+        await using var scenario = await EventBusScenario.CreateAsync(infrastructure, partitions: 4);
+        await scenario.RegisterAsync(Users(16));
+        await scenario.CreateRelay().PublishPendingAsync(TestContext.Current.CancellationToken);
+        var meeting = new Meeting();
+
+        await scenario.StartConsumerAsync(services =>
+        {
+            services.AddSingleton(meeting);
+            services.AddEventHandler<UserRegistered, MeetingHandler>(scenario.Topic);
+        });
+        await scenario.EventuallyAsync(() => Task.FromResult(meeting.Handled), handled => handled == 16, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(16, meeting.Handled);
+        Assert.True(meeting.MostPartitionsAtOnce >= 2, $"at most {meeting.MostPartitionsAtOnce} partition(s) were in a handler at once");
+    }
+
     private static List<UserRegistered> Users(int count, int? flaky = null, int? poison = null) =>
         [.. Enumerable.Range(0, count).Select(i => new UserRegistered
         {
@@ -144,4 +164,45 @@ public sealed class BatchConsumerTests(TestInfrastructure infrastructure)
             Email = $"user-{i}@example.com",
             DisplayName = i == flaky ? "flaky" : i == poison ? "poison" : "",
         })];
+
+    /// <summary>
+    /// Holds each handler until a handler of another partition has come in too (or 5 s have passed),
+    /// and counts how many partitions were inside at once: one at a time means no parallelism.
+    /// </summary>
+    private sealed class Meeting
+    {
+        private readonly Dictionary<int, int> _inside = [];
+        private readonly TaskCompletionSource _met = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _handled;
+
+        public int MostPartitionsAtOnce { get; private set; }
+        public int Handled => Volatile.Read(ref _handled);
+
+        public async Task AttendAsync(int partition)
+        {
+            lock (_inside)
+            {
+                _inside[partition] = _inside.GetValueOrDefault(partition) + 1;
+                MostPartitionsAtOnce = Math.Max(MostPartitionsAtOnce, _inside.Count);
+                if (_inside.Count >= 2)
+                {
+                    _met.TrySetResult();
+                }
+            }
+            await Task.WhenAny(_met.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+            lock (_inside)
+            {
+                if (--_inside[partition] == 0)
+                {
+                    _inside.Remove(partition);
+                }
+            }
+            Interlocked.Increment(ref _handled);
+        }
+    }
+
+    private sealed class MeetingHandler(Meeting meeting) : IEventHandler<UserRegistered>
+    {
+        public Task HandleAsync(UserRegistered @event, EventContext context, CancellationToken cancellationToken) => meeting.AttendAsync(context.Partition);
+    }
 }

@@ -94,14 +94,18 @@ internal sealed class EventBusScenario : IAsyncDisposable
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
-    public async Task<IHost> StartConsumerAsync(ConcurrentBag<string>? attempts = null, string instance = "in-process")
-    {
-        var host = await StartAsync(Consumer, Options(ConsumerName), services =>
+    public Task<IHost> StartConsumerAsync(ConcurrentBag<string>? attempts = null, string instance = "in-process") =>
+        StartConsumerAsync(services =>
         {
             services.AddSingleton(attempts ?? new ConcurrentBag<string>());
             services.AddSingleton(new ConsumerInstance(instance));
             services.AddEventHandler<UserRegistered, WelcomeHandler>(Topic);
         });
+
+    /// <summary>A consumer whose handlers <paramref name="configure"/> registers.</summary>
+    public async Task<IHost> StartConsumerAsync(Action<IServiceCollection> configure)
+    {
+        var host = await StartAsync(Consumer, Options(ConsumerName), configure);
         await host.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(30));
         return host;
     }
