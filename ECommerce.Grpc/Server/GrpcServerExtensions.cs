@@ -22,7 +22,8 @@ public static class GrpcServerExtensions
     /// <summary>
     /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses of 1 KiB or more
     /// to clients that accept it (gzip requests are always understood), no exception details sent to callers,
-    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection.
+    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection; and, whatever the
+    /// environment, no stack trace or request header in any error answer (<see cref="ErrorsWithoutInternals"/>).
     /// Each health-check tag becomes a health service name, and "" reports all checks together.
     /// </summary>
     /// <param name="configure">Adjusts grpc-dotnet's options after the defaults are applied.</param>
@@ -46,6 +47,7 @@ public static class GrpcServerExtensions
             configure?.Invoke(options);
         });
 
+        services.AddErrorsWithoutInternals();
         services.AddGrpcReflection();
         services.AddHealthChecks();
         services.AddGrpcHealthChecks();
