@@ -22,7 +22,8 @@ public static class GrpcServerExtensions
     /// <summary>
     /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses of 1 KiB or more
     /// to clients that accept it (gzip requests are always understood), no exception details sent to callers,
-    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection; and, whatever the
+    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection; request text with
+    /// control characters refused as INVALID_ARGUMENT (<see cref="ControlCharacterCheck"/>); and, whatever the
     /// environment, no stack trace or request header in any error answer (<see cref="ErrorsWithoutInternals"/>).
     /// Each health-check tag becomes a health service name, and "" reports all checks together.
     /// </summary>
@@ -42,6 +43,7 @@ public static class GrpcServerExtensions
             {
                 options.Interceptors.Add<ServerCallTelemetryInterceptor>();
                 options.Interceptors.Add<SmallResponsesUncompressed>();
+                options.Interceptors.Add<ControlCharacterCheck>();
             }
 
             configure?.Invoke(options);

@@ -61,4 +61,14 @@ public sealed class BadInputTests(SearchServiceHost search)
 
         Assert.Equal(withInput.Order(), covered.Order());
     }
+
+    [Fact]
+    public async Task Control_characters_in_text_are_invalid_argument_naming_each_field()
+    {
+        await GrpcAssert.InvalidArgumentNamingAsync(() => search.Client.SearchAsync(new SearchRequest
+        {
+            Query = "socks\u0000", Attributes = { new AttributeFilter { Name = "colour", Values = { "red", "\u0000" } } },
+        }).ResponseAsync, ["query", "attributes[0].values[1]"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => search.Client.SuggestAsync(new SuggestRequest { Prefix = "so\u0000" }).ResponseAsync, ["prefix"]);
+    }
 }
