@@ -42,6 +42,27 @@ public sealed class GatewayHost : IAsyncLifetime
         Http = new HttpClient { BaseAddress = Address };
     }
 
+    /// <summary>An HTTP client of the edge whose connections come from <paramref name="localAddress"/> (any 127.x.y.z is loopback).</summary>
+    public HttpClient ClientFrom(string localAddress) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                await socket.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = Address };
+
     /// <summary>
     /// Sends <paramref name="head"/> (request line and headers) and <paramref name="body"/> as raw bytes on a new connection,
     /// waits <paramref name="stallAfterBody"/> without closing, and returns everything the edge answered.

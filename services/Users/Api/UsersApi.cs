@@ -71,7 +71,8 @@ internal sealed class UsersApi(
             .ThrowIfAny();
 
         var email = EmailAddress.Normalize(request.Email);
-        if (await throttle.RetryAfterAsync(email, context.CancellationToken) is { } wait)
+        var client = ClientAddress.Of(context);
+        if (await throttle.RetryAfterAsync(email, client, context.CancellationToken) is { } wait)
         {
             throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
                 $"Too many failed sign-in attempts. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.",
@@ -81,11 +82,11 @@ internal sealed class UsersApi(
         var check = await passwords.VerifyAsync(account?.PasswordHash, request.Password, context.CancellationToken);
         if (account is null || check == PasswordCheck.Wrong)
         {
-            await throttle.RecordFailureAsync(email, context.CancellationToken);
+            await throttle.RecordFailureAsync(email, client, context.CancellationToken);
             // The same answer whether or not the account exists.
             throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect."));
         }
-        await throttle.ResetAsync(email, context.CancellationToken);
+        await throttle.RecordSuccessAsync(email, client, context.CancellationToken);
         var upgradedHash = check == PasswordCheck.RightButRehash ? await passwords.HashAsync(request.Password, context.CancellationToken) : null;
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
