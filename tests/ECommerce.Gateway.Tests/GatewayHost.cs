@@ -15,7 +15,8 @@ namespace ECommerce.Gateway.Tests;
 /// <summary>
 /// The real REST edge (its own Program and appsettings) on Kestrel, HTTP/1.1 on 127.0.0.1, in front of a real
 /// Users service process. Runs in the Development environment, as WebApplicationFactory does by default: the
-/// environment in which ASP.NET would show its developer exception page.
+/// environment in which ASP.NET would show its developer exception page. Its rate limits are the defaults, per client
+/// address: tests that need a client of their own connect from another 127.x.y.z address (<see cref="ClientFrom"/>).
 /// </summary>
 public sealed class GatewayHost : IAsyncLifetime
 {
@@ -33,8 +34,6 @@ public sealed class GatewayHost : IAsyncLifetime
         {
             host.UseSetting("Logging:LogLevel:Default", "Warning");
             host.UseSetting(Users.DiscoverySetting.Key, Users.DiscoverySetting.Value);
-            // The tests send more than the default 10 sign-in calls a minute from one address.
-            host.UseSetting("Gateway:RateLimiting:SignIn:PermitLimit", "1000");
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1));
         _factory.StartServer();
