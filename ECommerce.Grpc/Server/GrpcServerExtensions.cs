@@ -1,11 +1,14 @@
 using System.IO.Compression;
 using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Grpc;
@@ -50,6 +53,14 @@ public static class GrpcServerExtensions
         });
 
         services.AddErrorsWithoutInternals();
+        if (!services.Any(service => service.ImplementationType == typeof(MalformedRequestMessages)))
+        {
+            services.AddSingleton<IStartupFilter, MalformedRequestMessages>();
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+            // grpc-dotnet logs every exception it sees at Error with its stack trace, malformed request bytes included;
+            // handler exceptions are logged by ServerCallTelemetryInterceptor, and malformed messages by MalformedRequestMessages.
+            services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical));
+        }
         services.AddGrpcReflection();
         services.AddHealthChecks();
         services.AddGrpcHealthChecks();

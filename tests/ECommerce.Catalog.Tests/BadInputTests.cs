@@ -139,4 +139,14 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
 
         Assert.Equal("Soft.\r\n\tWashes at 40°.", created.Product.Description);
     }
+
+    [Theory]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(-1_000_000_001)]
+    public async Task An_adjustment_beyond_the_bounds_is_invalid_argument_even_at_the_ends_of_int64(long delta)
+    {
+        await GrpcAssert.InvalidArgumentNamingAsync(() => shop.Catalog.Inventory.AdjustStockAsync(
+            new AdjustStockRequest { Sku = "A-1", Delta = delta, Reason = "goods received" }, shop.Admin).ResponseAsync, ["delta"]);
+    }
 }

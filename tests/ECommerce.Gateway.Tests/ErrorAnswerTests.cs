@@ -41,6 +41,17 @@ public sealed class ErrorAnswerTests(GatewayHost gateway)
         AssertJsonStatusWithoutInternals(answer, code: 4);
     }
 
+    [Fact]
+    public async Task No_answer_names_the_server_software()
+    {
+        var found = await gateway.Http.GetAsync("/v1/auth/jwks", TestContext.Current.CancellationToken);
+        var notFound = await gateway.Http.GetAsync("/no/such/route", TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, found.StatusCode);
+        Assert.Empty(found.Headers.Server);
+        Assert.Empty(notFound.Headers.Server);
+    }
+
     private static void AssertJsonStatusWithoutInternals(string answer, int code)
     {
         Assert.Contains("Content-Type: application/json", answer, StringComparison.OrdinalIgnoreCase);

@@ -3,6 +3,7 @@ using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.Search.Api;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.Search.Tests;
 
@@ -43,7 +44,7 @@ public sealed class BadInputTests(SearchServiceHost search)
             "SearchPageTokenOfAnotherSearch" => () => client.SearchAsync(new SearchRequest
             {
                 Query = "socks",
-                Page = new PageRequest { PageToken = PageToken.Create(new SearchRequest { Query = "shoes" }, 20) },
+                Page = new PageRequest { PageToken = search.Services.GetRequiredService<PageToken>().Create(new SearchRequest { Query = "shoes" }, 20) },
             }).ResponseAsync,
             "Suggest" => () => client.SuggestAsync(new SuggestRequest { Prefix = " ", Limit = 21 }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),

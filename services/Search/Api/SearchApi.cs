@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace ECommerce.Search.Api;
 
 /// <summary>The ecommerce.search.v1.SearchService contract: validates requests and hands them to the search engine.</summary>
-internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
+internal sealed class SearchApi(ISearchEngine engine, PageToken pageTokens, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
@@ -33,7 +33,7 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
             Hits = { results.Hits },
             Facets = { results.Facets },
             CorrectedQuery = results.CorrectedQuery,
-            Page = new() { TotalSize = results.TotalSize, NextPageToken = nextOffset < results.TotalSize ? PageToken.Create(request, nextOffset) : "" },
+            Page = new() { TotalSize = results.TotalSize, NextPageToken = nextOffset < results.TotalSize && nextOffset <= PageToken.MaxOffset ? pageTokens.Create(request, nextOffset) : "" },
         };
     }
 
@@ -59,7 +59,7 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
         return new RebuildIndexResponse { ProductsIndexed = indexed };
     }
 
-    private static SearchQuery Validate(SearchRequest request)
+    private SearchQuery Validate(SearchRequest request)
     {
         var violations = new FieldViolations()
             .Check(request.Query.Length <= MaxQueryLength, "query", $"must be at most {MaxQueryLength} characters")
@@ -98,8 +98,8 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
         var pageSize = request.Page?.PageSize ?? 0;
         violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"must be between 1 and {MaxPageSize}, or 0 for {DefaultPageSize}");
         var token = request.Page?.PageToken ?? "";
-        var offset = token.Length == 0 ? 0 : PageToken.TryReadOffset(request, token);
-        violations.Check(offset is not null, "page.page_token", "must be a next_page_token returned for this same search");
+        var offset = token.Length == 0 ? 0 : pageTokens.TryReadOffset(request, token);
+        violations.Check(offset is not null, "page.page_token", $"must be a next_page_token returned for this same search (pages end at result {PageToken.MaxOffset})");
         violations.ThrowIfAny();
 
         return new SearchQuery(
