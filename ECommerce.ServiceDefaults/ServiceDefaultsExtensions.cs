@@ -34,8 +34,12 @@ public static class ServiceDefaultsExtensions
 
         // Endpoints inside the mesh speak cleartext HTTP/2 (gRPC); an endpoint that must also speak
         // HTTP/1.1, like the REST edge, says so with Kestrel__Endpoints__<name>__Protocols.
+        // No "Server: Kestrel" on every response: it tells a prober what to look up, and tells a client nothing.
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
-            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        {
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.AddServerHeader = false;
+        });
 
         // SIGTERM (Ctrl+C, the AppHost, Kubernetes) stops accepting calls and lets running ones finish.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));

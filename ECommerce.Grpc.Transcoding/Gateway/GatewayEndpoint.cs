@@ -122,6 +122,11 @@ internal sealed class GatewayEndpoint
                 }
             }
         }
+        // Services throttle per client (sign-in guesses); behind the edge every call would otherwise come from the edge.
+        if (request.HttpContext.Connection.RemoteIpAddress is { } client)
+        {
+            metadata.Add(ClientAddress.MetadataKey, client.ToString());
+        }
         return metadata;
     }
 

@@ -42,10 +42,11 @@ public static class GrpcGatewayExtensions
     {
         var options = endpoints.ServiceProvider.GetService<IOptions<GrpcGatewayOptions>>()?.Value ?? new GrpcGatewayOptions();
         var unforwardable = options.ForwardedHeaders.FirstOrDefault(name =>
-            name.EndsWith("-bin", StringComparison.OrdinalIgnoreCase) || name.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase));
+            name.EndsWith("-bin", StringComparison.OrdinalIgnoreCase) || name.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase)
+            || name.Equals(ClientAddress.MetadataKey, StringComparison.OrdinalIgnoreCase));
         if (unforwardable is not null)
         {
-            throw new InvalidOperationException($"GrpcGatewayOptions.ForwardedHeaders: '{unforwardable}' cannot be forwarded; '-bin' and 'grpc-' names are reserved for binary and protocol metadata.");
+            throw new InvalidOperationException($"GrpcGatewayOptions.ForwardedHeaders: '{unforwardable}' cannot be forwarded; '-bin' and 'grpc-' names are reserved for binary and protocol metadata, and {ClientAddress.MetadataKey} is the edge's own.");
         }
 
         var transcodable = bindings.Where(binding => !binding.Method.IsClientStreaming).ToList();

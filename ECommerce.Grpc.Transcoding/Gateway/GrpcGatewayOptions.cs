@@ -5,7 +5,8 @@ public sealed class GrpcGatewayOptions
 {
     /// <summary>
     /// HTTP request headers passed to the remote service as gRPC metadata. Only an allow-list: cookies and
-    /// hop-by-hop headers mean nothing to a gRPC service and could leak credentials it should not see.
+    /// hop-by-hop headers mean nothing to a gRPC service and could leak credentials it should not see. The caller's own
+    /// network address always goes as <c>x-forwarded-for</c> (<see cref="ClientAddress"/>); a header of that name is never forwarded.
     /// </summary>
     public ISet<string> ForwardedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "authorization", "x-request-id" };
 

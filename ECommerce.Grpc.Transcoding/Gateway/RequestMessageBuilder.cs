@@ -88,6 +88,10 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
         }
         try
         {
+            if (DuplicateKey(body) is { } duplicate)
+            {
+                throw new RequestBindingException($"The request body names '{duplicate}' more than once; each field may appear once.");
+            }
             var json = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxBodyDepth });
             // body: "field" makes the body one field's value; wrapping it as {"field": body} lets the proto3
             // JSON parser handle every field type (messages, repeated, maps, well-known types) the same way.
@@ -105,6 +109,54 @@ internal sealed class RequestMessageBuilder(HttpBinding binding, JsonParser pars
         {
             throw new RequestBindingException($"The request body is not valid JSON for {Target()}: {parseFailure.Message}", parseFailure);
         }
+    }
+
+    /// <summary>
+    /// The dotted path of the first key an object of <paramref name="body"/> repeats. JSON leaves duplicates undefined; taking
+    /// the last one silently would let two parsers on a request's path (a proxy, this edge) disagree on what was sent, and
+    /// JsonNode fails on them with .NET's own dictionary message. One forward pass with the reader, no tree built.
+    /// </summary>
+    private static string? DuplicateKey(string body)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(body), new JsonReaderOptions { MaxDepth = MaxBodyDepth });
+        var objects = new Stack<(HashSet<string>? Keys, string Path)>();
+        var pendingKey = "";
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push(([], pendingKey));
+                        break;
+                    case JsonTokenType.StartArray:
+                        objects.Push((null, pendingKey));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var (keys, path) = objects.Peek();
+                        var name = reader.GetString()!;
+                        pendingKey = path.Length == 0 ? name : $"{path}.{name}";
+                        if (!keys!.Add(name))
+                        {
+                            return pendingKey;
+                        }
+                        continue;
+                }
+                if (reader.TokenType is not JsonTokenType.PropertyName && objects.TryPeek(out var parent) && parent.Keys is null)
+                {
+                    pendingKey = parent.Path;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the parse below says what is wrong with it.
+        }
+        return null;
     }
 
     private string Target() => binding.BodyField is null

@@ -1,11 +1,14 @@
 using System.IO.Compression;
 using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Grpc;
@@ -22,7 +25,9 @@ public static class GrpcServerExtensions
     /// <summary>
     /// Registers grpc-dotnet with the shop's defaults: 4 MiB request limit, gzip responses of 1 KiB or more
     /// to clients that accept it (gzip requests are always understood), no exception details sent to callers,
-    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection.
+    /// per-call logging, metrics and <c>rpc.*</c> activity tags, grpc.health.v1 and server reflection; request text with
+    /// control characters refused as INVALID_ARGUMENT (<see cref="ControlCharacterCheck"/>); and, whatever the
+    /// environment, no stack trace or request header in any error answer (<see cref="ErrorsWithoutInternals"/>).
     /// Each health-check tag becomes a health service name, and "" reports all checks together.
     /// </summary>
     /// <param name="configure">Adjusts grpc-dotnet's options after the defaults are applied.</param>
@@ -41,11 +46,21 @@ public static class GrpcServerExtensions
             {
                 options.Interceptors.Add<ServerCallTelemetryInterceptor>();
                 options.Interceptors.Add<SmallResponsesUncompressed>();
+                options.Interceptors.Add<ControlCharacterCheck>();
             }
 
             configure?.Invoke(options);
         });
 
+        services.AddErrorsWithoutInternals();
+        if (!services.Any(service => service.ImplementationType == typeof(MalformedRequestMessages)))
+        {
+            services.AddSingleton<IStartupFilter, MalformedRequestMessages>();
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+            // grpc-dotnet logs every exception it sees at Error with its stack trace, malformed request bytes included;
+            // handler exceptions are logged by ServerCallTelemetryInterceptor, and malformed messages by MalformedRequestMessages.
+            services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical));
+        }
         services.AddGrpcReflection();
         services.AddHealthChecks();
         services.AddGrpcHealthChecks();

@@ -23,6 +23,7 @@ public static class SearchServiceExtensions
         builder.Services.AddECommerceGrpcClient<CatalogService.CatalogServiceClient>("catalog");
         builder.Services.AddSingleton<ISearchEngine, PostgresSearchEngine>();
         builder.Services.AddSingleton<CatalogSnapshots>();
+        builder.Services.AddSingleton<PageToken>();
         builder.Services
             .AddEventHandler<ProductCreated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
             .AddEventHandler<ProductUpdated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)

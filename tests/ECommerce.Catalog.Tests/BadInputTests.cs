@@ -1,3 +1,4 @@
+using ECommerce.Testing;
 using ECommerce.Contracts.Catalog.V1;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -99,5 +100,53 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
         var covered = Cases.Select(row => row.Data.Item1.Replace("Variants", ""));
 
         Assert.Empty(rpcs.Except(covered));
+    }
+
+    [Fact]
+    public async Task Control_characters_in_text_are_invalid_argument_naming_each_field()
+    {
+        var (catalog, inventory, admin) = (shop.Catalog.Catalog, shop.Catalog.Inventory, shop.Admin);
+
+        await GrpcAssert.InvalidArgumentNamingAsync(() => catalog.CreateCategoryAsync(new CreateCategoryRequest
+        {
+            Category = new Category { Name = "Sh\u0000oes", Slug = UniqueSlug("shoes") },
+        }, admin).ResponseAsync, ["category.name"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => catalog.CreateProductAsync(new CreateProductRequest
+        {
+            Product = new Product
+            {
+                Name = "Tee\u0000", CategoryId = Guid.NewGuid().ToString(), BasePrice = Euros(10), Description = "Soft.\u0000",
+                Options = { new ProductOption { Name = "si\u0007ze", Values = { "S", "M\u0000" } } },
+            },
+        }, admin).ResponseAsync, ["product.name", "product.description", "product.options[0].name", "product.options[0].values[1]"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => inventory.AdjustStockAsync(new AdjustStockRequest { Sku = "A-1", Delta = 1, Reason = "goods\u0000" }, admin).ResponseAsync,
+            ["reason"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => inventory.ReserveStockAsync(new ReserveStockRequest
+        {
+            OrderId = "order\u0000", Lines = { new StockLine { Sku = "A-1", Quantity = 1 } },
+        }, admin).ResponseAsync, ["order_id"]);
+    }
+
+    [Fact]
+    public async Task A_description_may_span_lines_and_hold_tabs()
+    {
+        var category = await shop.NewCategoryAsync();
+
+        var created = await shop.Catalog.Catalog.CreateProductAsync(new CreateProductRequest
+        {
+            Product = new Product { Name = "Tee", CategoryId = category.CategoryId, BasePrice = Euros(10), Description = "Soft.\r\n\tWashes at 40°." },
+        }, shop.Admin);
+
+        Assert.Equal("Soft.\r\n\tWashes at 40°.", created.Product.Description);
+    }
+
+    [Theory]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(-1_000_000_001)]
+    public async Task An_adjustment_beyond_the_bounds_is_invalid_argument_even_at_the_ends_of_int64(long delta)
+    {
+        await GrpcAssert.InvalidArgumentNamingAsync(() => shop.Catalog.Inventory.AdjustStockAsync(
+            new AdjustStockRequest { Sku = "A-1", Delta = delta, Reason = "goods received" }, shop.Admin).ResponseAsync, ["delta"]);
     }
 }

@@ -3,6 +3,7 @@ using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.Search.Api;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.Search.Tests;
 
@@ -43,7 +44,7 @@ public sealed class BadInputTests(SearchServiceHost search)
             "SearchPageTokenOfAnotherSearch" => () => client.SearchAsync(new SearchRequest
             {
                 Query = "socks",
-                Page = new PageRequest { PageToken = PageToken.Create(new SearchRequest { Query = "shoes" }, 20) },
+                Page = new PageRequest { PageToken = search.Services.GetRequiredService<PageToken>().Create(new SearchRequest { Query = "shoes" }, 20) },
             }).ResponseAsync,
             "Suggest" => () => client.SuggestAsync(new SuggestRequest { Prefix = " ", Limit = 21 }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
@@ -60,5 +61,15 @@ public sealed class BadInputTests(SearchServiceHost search)
         var withInput = SearchService.Descriptor.Methods.Where(method => method.InputType.Fields.InDeclarationOrder().Count > 0).Select(method => method.Name);
 
         Assert.Equal(withInput.Order(), covered.Order());
+    }
+
+    [Fact]
+    public async Task Control_characters_in_text_are_invalid_argument_naming_each_field()
+    {
+        await GrpcAssert.InvalidArgumentNamingAsync(() => search.Client.SearchAsync(new SearchRequest
+        {
+            Query = "socks\u0000", Attributes = { new AttributeFilter { Name = "colour", Values = { "red", "\u0000" } } },
+        }).ResponseAsync, ["query", "attributes[0].values[1]"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => search.Client.SuggestAsync(new SuggestRequest { Prefix = "so\u0000" }).ResponseAsync, ["prefix"]);
     }
 }

@@ -32,6 +32,7 @@ public sealed class SearchServiceHost : IAsyncLifetime
     public UsersForTests Users { get; private set; } = null!;
     public SearchService.SearchServiceClient Client { get; private set; } = null!;
     public TestInfrastructure Infrastructure => _infrastructure;
+    public IServiceProvider Services => _search!.Services;
 
     public async ValueTask InitializeAsync()
     {

@@ -64,4 +64,29 @@ public sealed class AuthorizationTests(UsersServiceHost users)
         Assert.Equal([Role.Customer, Role.Vendor], byAdmin.User.Roles);
         Assert.Equal([Role.Customer, Role.Vendor], readByAdmin.User.Roles);
     }
+
+    [Fact]
+    public async Task A_demoted_admins_next_admin_call_is_refused_though_its_token_still_says_admin()
+    {
+        var admin = await users.SignInAdminAsync();
+        var deputy = await users.RegisterAsync();
+        await users.Client.SetRolesAsync(new SetRolesRequest { UserId = deputy.User.UserId, Roles = { Role.Customer, Role.Admin } },
+            UsersServiceHost.Bearer(admin.Tokens.AccessToken));
+        var deputyAsAdmin = (await users.Client.LoginAsync(new LoginRequest { Email = deputy.User.Email, Password = UsersServiceHost.Password })).Tokens.AccessToken;
+        var other = await users.RegisterAsync();
+        await users.Client.GetProfileAsync(new GetProfileRequest { UserId = other.User.UserId }, UsersServiceHost.Bearer(deputyAsAdmin));
+
+        await users.Client.SetRolesAsync(new SetRolesRequest { UserId = deputy.User.UserId, Roles = { Role.Customer } },
+            UsersServiceHost.Bearer(admin.Tokens.AccessToken));
+
+        var promotingItself = await Assert.ThrowsAsync<RpcException>(() => users.Client.SetRolesAsync(
+            new SetRolesRequest { UserId = deputy.User.UserId, Roles = { Role.Customer, Role.Admin } }, UsersServiceHost.Bearer(deputyAsAdmin)).ResponseAsync);
+        var readingOthers = await Assert.ThrowsAsync<RpcException>(() => users.Client.GetProfileAsync(
+            new GetProfileRequest { UserId = other.User.UserId }, UsersServiceHost.Bearer(deputyAsAdmin)).ResponseAsync);
+        var deputyNow = await users.Client.GetProfileAsync(new GetProfileRequest { UserId = deputy.User.UserId }, UsersServiceHost.Bearer(admin.Tokens.AccessToken));
+
+        Assert.Equal(StatusCode.PermissionDenied, promotingItself.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, readingOthers.StatusCode);
+        Assert.Equal([Role.Customer], deputyNow.User.Roles);
+    }
 }

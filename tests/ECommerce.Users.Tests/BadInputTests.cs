@@ -58,4 +58,23 @@ public sealed class BadInputTests(UsersServiceHost users)
 
         Assert.Empty(rpcs.Except(covered));
     }
+
+    [Fact]
+    public async Task Control_characters_in_text_are_invalid_argument_naming_each_field()
+    {
+        var customer = UsersServiceHost.Bearer((await users.RegisterAsync()).Tokens.AccessToken);
+
+        await GrpcAssert.InvalidArgumentNamingAsync(() => users.Client.RegisterAsync(new RegisterRequest
+        {
+            Email = $"{Guid.NewGuid():N}@shop.example", Password = UsersServiceHost.Password, DisplayName = "Ada\u0000",
+        }).ResponseAsync, ["display_name"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => users.Client.AddAddressAsync(new AddAddressRequest
+        {
+            UserId = "me", Address = new UserAddress { Label = "Home\u0000", Address = AccountTests.Address("Home", "Berlin\u001b[31m", false).Address },
+        }, customer).ResponseAsync, ["address.label", "address.address.city"]);
+        await GrpcAssert.InvalidArgumentNamingAsync(() => users.Client.UpdateProfileAsync(new UpdateProfileRequest
+        {
+            UserId = "me", User = new UserProfile { DisplayName = "line\nbreak" }, UpdateMask = new() { Paths = { "display_name" } },
+        }, customer).ResponseAsync, ["user.display_name"]);
+    }
 }

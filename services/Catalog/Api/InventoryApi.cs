@@ -33,7 +33,7 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
         new FieldViolations()
             .Check(ProductRules.IsValidSku(request.Sku), "sku", "must be a SKU")
             .Check(request.Delta != 0, "delta", "must not be 0")
-            .Check(Math.Abs(request.Delta) <= 1_000_000_000, "delta", "must be at most 1,000,000,000 units either way")
+            .Check(request.Delta is >= -1_000_000_000 and <= 1_000_000_000, "delta", "must be at most 1,000,000,000 units either way")
             .Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 200, "reason", "is required and at most 200 characters")
             .ThrowIfAny();
         var adjustedBy = context.GetHttpContext().User.FindFirst(AccessTokens.SubjectClaim)?.Value ?? "";

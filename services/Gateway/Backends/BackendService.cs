@@ -26,11 +26,15 @@ public sealed record BackendService(string Name, FileDescriptor Contract)
         new("logging", LoggingReflection.Descriptor),
     ];
 
-    /// <summary>The rpcs that take a password or a refresh token, which get the stricter sign-in rate limit.</summary>
+    /// <summary>
+    /// The rpcs that get the stricter sign-in rate limit: those that take a password or a refresh token, and those whose
+    /// answer tells whether an e-mail address has an account (Register and UpdateProfile's e-mail change answer 409).
+    /// </summary>
     public static readonly IReadOnlySet<MethodDescriptor> SignInMethods = new HashSet<MethodDescriptor>
     {
         UsersService.Descriptor.FindMethodByName(nameof(UsersService.UsersServiceClient.Register)),
         UsersService.Descriptor.FindMethodByName(nameof(UsersService.UsersServiceClient.Login)),
         UsersService.Descriptor.FindMethodByName(nameof(UsersService.UsersServiceClient.Refresh)),
+        UsersService.Descriptor.FindMethodByName(nameof(UsersService.UsersServiceClient.UpdateProfile)),
     };
 }

@@ -1,37 +1,73 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using ECommerce.Contracts.Search.V1;
 using Google.Protobuf;
 
 namespace ECommerce.Search.Api;
 
 /// <summary>
-/// Opaque page tokens: the offset of the next page and a fingerprint of the search it belongs to,
-/// so a token cannot be replayed against a different search or tampered with unnoticed.
+/// Opaque page tokens: the offset of the next page, signed with HMAC-SHA256 over the offset and the search it belongs to,
+/// so a token can be neither replayed against a different search nor edited (an unkeyed hash could be recomputed by anyone).
+/// The key is <c>Search:PageTokenKey</c> (base64, at least 32 bytes); without one, each process makes its own at start,
+/// which is fine for one replica, but replicas behind one address must share a configured key, or a next page fetched
+/// from another replica is refused. Offsets stop at <see cref="MaxOffset"/>: deeper pages cost the database more with
+/// every page, and no shopper reads that far.
 /// </summary>
-internal static class PageToken
+internal sealed class PageToken
 {
-    public static string Create(SearchRequest request, int offset) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{offset}.{Fingerprint(request)}"));
+    public const string KeySetting = "Search:PageTokenKey";
+    public const int MaxOffset = 10_000;
+    private const int TagLength = 16;
+
+    private readonly byte[] _key;
+
+    public PageToken(IConfiguration configuration, ILogger<PageToken> logger)
+    {
+        if (configuration[KeySetting] is { Length: > 0 } configured)
+        {
+            _key = Convert.FromBase64String(configured);
+            if (_key.Length < 32)
+            {
+                throw new InvalidOperationException($"{KeySetting} must be at least 32 bytes (base64), not {_key.Length}.");
+            }
+        }
+        else
+        {
+            _key = RandomNumberGenerator.GetBytes(32);
+            logger.LogInformation("No {Setting} configured: page tokens are signed with a key made for this process; replicas must share a configured key", KeySetting);
+        }
+    }
+
+    public string Create(SearchRequest request, int offset)
+    {
+        var token = new byte[sizeof(int) + TagLength];
+        BinaryPrimitives.WriteInt32BigEndian(token, offset);
+        Tag(request, offset).CopyTo(token.AsSpan(sizeof(int)));
+        return Base64Url.EncodeToString(token);
+    }
 
     /// <returns>The offset, or null when the token is not one this service issued for this search.</returns>
-    public static int? TryReadOffset(SearchRequest request, string token)
+    public int? TryReadOffset(SearchRequest request, string token)
     {
-        if (!Base64Url.IsValid(token))
+        if (!Base64Url.IsValid(token, out var length) || length != sizeof(int) + TagLength)
         {
             return null;
         }
-        var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token)).Split('.');
-        return parts.Length == 2 && int.TryParse(parts[0], out var offset) && offset > 0 && parts[1] == Fingerprint(request)
+        var bytes = Base64Url.DecodeFromChars(token);
+        var offset = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        return offset is > 0 and <= MaxOffset && CryptographicOperations.FixedTimeEquals(bytes.AsSpan(sizeof(int)), Tag(request, offset))
             ? offset
             : null;
     }
 
-    private static string Fingerprint(SearchRequest request)
+    private byte[] Tag(SearchRequest request, int offset)
     {
         var withoutPage = request.Clone();
         withoutPage.Page = null;
-        return Convert.ToHexString(SHA256.HashData(withoutPage.ToByteArray()), 0, 8);
+        var signed = new byte[sizeof(int) + withoutPage.CalculateSize()];
+        BinaryPrimitives.WriteInt32BigEndian(signed, offset);
+        withoutPage.WriteTo(signed.AsSpan(sizeof(int)));
+        return HMACSHA256.HashData(_key, signed)[..TagLength];
     }
 }

@@ -9,12 +9,17 @@ using Microsoft.AspNetCore.Authorization;
 namespace ECommerce.Search.Api;
 
 /// <summary>The ecommerce.search.v1.SearchService contract: validates requests and hands them to the search engine.</summary>
-internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
+internal sealed class SearchApi(ISearchEngine engine, PageToken pageTokens, ILogger<SearchApi> logger) : SearchService.SearchServiceBase
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
     private const int MaxQueryLength = 200;
     private const int MaxFilters = 20;
+    // What one search may ask of the database: every filter value is a condition the query plan carries. A shopper's
+    // filters hold a few values each; 300,000 values in one filter once held a core for half a minute.
+    private const int MaxValuesPerFilter = 50;
+    private const int MaxFilterValues = 200;
+    private const int MaxAttributeTextLength = 100;
     private const int DefaultSuggestions = 10;
     private const int MaxSuggestions = 20;
 
@@ -28,7 +33,7 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
             Hits = { results.Hits },
             Facets = { results.Facets },
             CorrectedQuery = results.CorrectedQuery,
-            Page = new() { TotalSize = results.TotalSize, NextPageToken = nextOffset < results.TotalSize ? PageToken.Create(request, nextOffset) : "" },
+            Page = new() { TotalSize = results.TotalSize, NextPageToken = nextOffset < results.TotalSize && nextOffset <= PageToken.MaxOffset ? pageTokens.Create(request, nextOffset) : "" },
         };
     }
 
@@ -54,7 +59,7 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
         return new RebuildIndexResponse { ProductsIndexed = indexed };
     }
 
-    private static SearchQuery Validate(SearchRequest request)
+    private SearchQuery Validate(SearchRequest request)
     {
         var violations = new FieldViolations()
             .Check(request.Query.Length <= MaxQueryLength, "query", $"must be at most {MaxQueryLength} characters")
@@ -78,18 +83,23 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
         {
             var filter = request.Attributes[i];
             violations
-                .Check(IsAttributeName(filter.Name), $"attributes[{i}].name", "must be a non-empty attribute name without '='")
-                .Check(filter.Values.Count > 0, $"attributes[{i}].values", "must have at least one value");
+                .Check(IsAttributeName(filter.Name), $"attributes[{i}].name", $"must be a non-empty attribute name without '=', at most {MaxAttributeTextLength} characters")
+                .Check(filter.Values.Count > 0, $"attributes[{i}].values", "must have at least one value")
+                .Check(filter.Values.Count <= MaxValuesPerFilter, $"attributes[{i}].values", $"must have at most {MaxValuesPerFilter} values")
+                .Check(filter.Values.All(value => value.Length <= MaxAttributeTextLength), $"attributes[{i}].values",
+                    $"must each be at most {MaxAttributeTextLength} characters");
         }
+        var filterValues = request.Attributes.Sum(filter => filter.Values.Count);
+        violations.Check(filterValues <= MaxFilterValues, "attributes", $"must have at most {MaxFilterValues} values in all (has {filterValues})");
         for (var i = 0; i < request.Facets.Count; i++)
         {
-            violations.Check(IsAttributeName(request.Facets[i]), $"facets[{i}]", "must be a non-empty attribute name without '='");
+            violations.Check(IsAttributeName(request.Facets[i]), $"facets[{i}]", $"must be a non-empty attribute name without '=', at most {MaxAttributeTextLength} characters");
         }
         var pageSize = request.Page?.PageSize ?? 0;
         violations.Check(pageSize is >= 0 and <= MaxPageSize, "page.page_size", $"must be between 1 and {MaxPageSize}, or 0 for {DefaultPageSize}");
         var token = request.Page?.PageToken ?? "";
-        var offset = token.Length == 0 ? 0 : PageToken.TryReadOffset(request, token);
-        violations.Check(offset is not null, "page.page_token", "must be a next_page_token returned for this same search");
+        var offset = token.Length == 0 ? 0 : pageTokens.TryReadOffset(request, token);
+        violations.Check(offset is not null, "page.page_token", $"must be a next_page_token returned for this same search (pages end at result {PageToken.MaxOffset})");
         violations.ThrowIfAny();
 
         return new SearchQuery(
@@ -106,5 +116,6 @@ internal sealed class SearchApi(ISearchEngine engine, ILogger<SearchApi> logger)
             pageSize == 0 ? DefaultPageSize : pageSize);
     }
 
-    private static bool IsAttributeName(string name) => !string.IsNullOrWhiteSpace(name) && !name.Contains('=');
+    private static bool IsAttributeName(string name) =>
+        !string.IsNullOrWhiteSpace(name) && !name.Contains('=') && name.Length <= MaxAttributeTextLength;
 }

@@ -71,7 +71,8 @@ internal sealed class UsersApi(
             .ThrowIfAny();
 
         var email = EmailAddress.Normalize(request.Email);
-        if (await throttle.RetryAfterAsync(email, context.CancellationToken) is { } wait)
+        var client = ClientAddress.Of(context);
+        if (await throttle.RetryAfterAsync(email, client, context.CancellationToken) is { } wait)
         {
             throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
                 $"Too many failed sign-in attempts. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.",
@@ -81,11 +82,11 @@ internal sealed class UsersApi(
         var check = await passwords.VerifyAsync(account?.PasswordHash, request.Password, context.CancellationToken);
         if (account is null || check == PasswordCheck.Wrong)
         {
-            await throttle.RecordFailureAsync(email, context.CancellationToken);
+            await throttle.RecordFailureAsync(email, client, context.CancellationToken);
             // The same answer whether or not the account exists.
             throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect."));
         }
-        await throttle.ResetAsync(email, context.CancellationToken);
+        await throttle.RecordSuccessAsync(email, client, context.CancellationToken);
         var upgradedHash = check == PasswordCheck.RightButRehash ? await passwords.HashAsync(request.Password, context.CancellationToken) : null;
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
@@ -134,12 +135,12 @@ internal sealed class UsersApi(
 
     [Authorize]
     public override async Task<GetProfileResponse> GetProfile(GetProfileRequest request, ServerCallContext context) =>
-        new() { User = (await LoadAsync(Caller.ResolveAccount(context, request.UserId), context)).ToProfile() };
+        new() { User = (await LoadAsync(await ResolveAccountAsync(context, request.UserId), context)).ToProfile() };
 
     [Authorize]
     public override async Task<UpdateProfileResponse> UpdateProfile(UpdateProfileRequest request, ServerCallContext context)
     {
-        var userId = Caller.ResolveAccount(context, request.UserId);
+        var userId = await ResolveAccountAsync(context, request.UserId);
         var paths = request.UpdateMask?.Paths.ToList() ?? [];
         var changes = request.User ?? new UserProfile();
         var violations = new FieldViolations().CheckUpdateMask(paths, UpdatableProfileFields);
@@ -175,14 +176,14 @@ internal sealed class UsersApi(
     [Authorize]
     public override async Task<ListAddressesResponse> ListAddresses(ListAddressesRequest request, ServerCallContext context)
     {
-        var userId = Caller.ResolveAccount(context, request.UserId);
+        var userId = await ResolveAccountAsync(context, request.UserId);
         return new ListAddressesResponse { Addresses = { await accounts.ListAddressesAsync(userId, context.CancellationToken) } };
     }
 
     [Authorize]
     public override async Task<AddAddressResponse> AddAddress(AddAddressRequest request, ServerCallContext context)
     {
-        var userId = Caller.ResolveAccount(context, request.UserId);
+        var userId = await ResolveAccountAsync(context, request.UserId);
         CheckAddress(request.Address);
         await LoadAsync(userId, context);
         var address = request.Address.Clone();
@@ -194,7 +195,7 @@ internal sealed class UsersApi(
     [Authorize]
     public override async Task<UpdateAddressResponse> UpdateAddress(UpdateAddressRequest request, ServerCallContext context)
     {
-        var userId = Caller.ResolveAccount(context, request.UserId);
+        var userId = await ResolveAccountAsync(context, request.UserId);
         var addressId = ParseAddressId(request.AddressId);
         CheckAddress(request.Address);
         var address = request.Address.Clone();
@@ -209,7 +210,7 @@ internal sealed class UsersApi(
     [Authorize]
     public override async Task<DeleteAddressResponse> DeleteAddress(DeleteAddressRequest request, ServerCallContext context)
     {
-        var userId = Caller.ResolveAccount(context, request.UserId);
+        var userId = await ResolveAccountAsync(context, request.UserId);
         if (!await accounts.DeleteAddressAsync(userId, ParseAddressId(request.AddressId), context.CancellationToken))
         {
             throw AddressNotFound();
@@ -220,6 +221,7 @@ internal sealed class UsersApi(
     [Authorize(Roles = AccessTokens.AdminRole)]
     public override async Task<SetRolesResponse> SetRoles(SetRolesRequest request, ServerCallContext context)
     {
+        await RequireAdminNowAsync(context);
         if (!Guid.TryParse(request.UserId, out var userId))
         {
             throw new FieldViolations().Add("user_id", "must be a user id").ToException();
@@ -262,6 +264,29 @@ internal sealed class UsersApi(
             RefreshTokenExpiresAt = Timestamp.FromDateTimeOffset(refresh.ExpiresAt),
             TokenType = "Bearer",
         };
+    }
+
+    /// <summary>
+    /// An admin's token says what its roles were when it was issued, up to 15 minutes ago; a demoted admin must not be
+    /// able to use that token to make itself admin again. Admin powers are checked against the account as it is now.
+    /// </summary>
+    private async Task RequireAdminNowAsync(ServerCallContext context)
+    {
+        if (await accounts.FindAsync(Caller.Id(context), context.CancellationToken) is not { IsAdmin: true })
+        {
+            throw new RpcException(new GrpcStatus(StatusCode.PermissionDenied, "Your account does not have the admin role."));
+        }
+    }
+
+    /// <summary><see cref="Caller.ResolveAccount"/>, with an admin reaching another account checked as admin now.</summary>
+    private async Task<Guid> ResolveAccountAsync(ServerCallContext context, string userId)
+    {
+        var target = Caller.ResolveAccount(context, userId);
+        if (target != Caller.Id(context))
+        {
+            await RequireAdminNowAsync(context);
+        }
+        return target;
     }
 
     private async Task<UserAccount> LoadAsync(Guid userId, ServerCallContext context) =>

@@ -113,6 +113,19 @@ public sealed class RequestBindingTests(BookstoreHosts hosts)
     }
 
     [Theory, BothEdges]
+    public async Task AKeyTwiceInOneObject_IsA400NamingIt_WithoutDotNetsOwnMessage(RestEdge edge)
+    {
+        var top = await hosts.Rest(edge).SendAsync("POST", "/v1/shelves/1/books/2:archive", """{"reason":"worn out","reason":"lost"}""");
+        var nested = await hosts.Rest(edge).SendAsync("PATCH", "/v1/shelves/1/books/2?updateMask=title",
+            """{"title":"A","authors":["x"],"filter":{"genre":1},"title2":{"a":[{"b":1},{"b":2,"b":3}]}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, top.Status);
+        Assert.Equal("The request body names 'reason' more than once; each field may appear once.", (string)top.Json["message"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, nested.Status);
+        Assert.Equal("The request body names 'title2.a.b' more than once; each field may appear once.", (string)nested.Json["message"]!);
+    }
+
+    [Theory, BothEdges]
     public async Task Delete_ReturnsAnEmptyJsonObject(RestEdge edge)
     {
         var answer = await hosts.Rest(edge).SendAsync("DELETE", "/v1/shelves/1/books/2");

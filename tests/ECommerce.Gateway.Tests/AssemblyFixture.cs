@@ -1,0 +1,3 @@
+using ECommerce.Gateway.Tests;
+
+[assembly: AssemblyFixture(typeof(GatewayHost))]
