@@ -1,4 +1,5 @@
 using ECommerce.Grpc;
+using ECommerce.ServiceDefaults.Discovery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -31,6 +32,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddECommerceGrpc();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
+        builder.Services.AddMeshServiceDiscovery();
 
         // Endpoints inside the mesh speak cleartext HTTP/2 (gRPC); an endpoint that must also speak
         // HTTP/1.1, like the REST edge, says so with Kestrel__Endpoints__<name>__Protocols.

@@ -10,7 +10,7 @@ namespace ECommerce.Grpc;
 /// the call until its final status is known (for streams, when the response stream ends or fails).
 /// grpc-dotnet already traces outgoing calls; this gives the caller's side of the latency metrics.
 /// </summary>
-internal sealed class ClientCallTelemetryInterceptor : Interceptor
+public sealed class ClientCallTelemetryInterceptor : Interceptor
 {
     private readonly Histogram<double> _duration;
 

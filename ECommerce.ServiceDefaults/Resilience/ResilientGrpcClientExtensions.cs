@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using ECommerce.Grpc;
+using ECommerce.ServiceDefaults.Discovery;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.ServiceDefaults.Resilience;
@@ -12,31 +13,82 @@ namespace ECommerce.ServiceDefaults.Resilience;
 public static class ResilientGrpcClientExtensions
 {
     /// <summary>
-    /// A generated client (e.g. <c>Catalog.CatalogClient</c>) of the logical service <paramref name="serviceName"/>,
-    /// found and connected exactly as <see cref="GrpcClientExtensions.AddECommerceGrpcClient{TClient}"/> does
-    /// (the same shared channel), with a default deadline and a circuit breaker per service
-    /// (<see cref="GrpcResilienceOptions"/>).
+    /// A generated client (e.g. <c>CatalogService.CatalogServiceClient</c>) of the logical service
+    /// <paramref name="serviceName"/>, from <c>Grpc.Net.ClientFactory</c> at <c>http://_grpc.&lt;service&gt;</c>,
+    /// which service discovery resolves from <c>services__&lt;service&gt;__grpc__&lt;i&gt;</c>
+    /// (<see cref="MeshDiscoveryExtensions"/>). Calls are measured, retried only for the methods declared
+    /// retry-safe (<see cref="ECommerceGrpcClientOptions.RetrySafeMethods"/>), get a default deadline, and
+    /// pass through one circuit breaker per service (<see cref="GrpcResilienceOptions"/>).
     /// </summary>
-    public static IServiceCollection AddResilientGrpcClient<
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+    public static IServiceCollection AddResilientGrpcClient<TClient>(
         this IServiceCollection services, string serviceName,
         Action<ECommerceGrpcClientOptions>? configureChannel = null, Action<GrpcResilienceOptions>? configureResilience = null)
         where TClient : ClientBase<TClient>
     {
-        services.AddECommerceGrpcClient<TClient>(serviceName, configureChannel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        services.AddMeshServiceDiscovery();
+        services.AddMetrics();
+        var channel = services.AddOptions<ECommerceGrpcClientOptions>(serviceName);
+        if (configureChannel is not null)
+        {
+            channel.Configure(configureChannel);
+        }
         var resilience = services.AddOptions<GrpcResilienceOptions>(serviceName);
         if (configureResilience is not null)
         {
             resilience.Configure(configureResilience);
         }
+        services.TryAddSingleton<ClientCallTelemetryInterceptor>();
         services.TryAddSingleton<GrpcResilienceInterceptors>();
-        services.Replace(ServiceDescriptor.Transient(provider =>
-        {
-            var channel = provider.GetRequiredService<GrpcChannelFactory>().GetChannel(serviceName);
-            var interceptor = provider.GetRequiredService<GrpcResilienceInterceptors>().For(serviceName);
-            return (TClient)Activator.CreateInstance(typeof(TClient), channel.Intercept(interceptor))!;
-        }));
+
+        ECommerceGrpcClientOptions ChannelOptions(IServiceProvider provider) =>
+            provider.GetRequiredService<IOptionsMonitor<ECommerceGrpcClientOptions>>().Get(serviceName);
+
+        services
+            .AddGrpcClient<TClient>((provider, client) =>
+                client.Address = MeshDiscoveryExtensions.ServiceAddress(serviceName, ChannelOptions(provider).EndpointName ?? "grpc"))
+            .ConfigurePrimaryHttpMessageHandler(provider => MeshDiscoveryExtensions.CreateMeshHandler(provider, ChannelOptions(provider)))
+            .ConfigureChannel((provider, options) =>
+            {
+                options.ServiceConfig = RetryRules(ChannelOptions(provider));
+                options.MaxReceiveMessageSize = GrpcServerExtensions.MaxReceiveMessageSize;
+                options.LoggerFactory = provider.GetRequiredService<ILoggerFactory>();
+            })
+            // The first interceptor added is the outermost: a call failed fast by an open circuit is still measured.
+            .AddInterceptor(provider => provider.GetRequiredService<ClientCallTelemetryInterceptor>())
+            .AddInterceptor(provider => provider.GetRequiredService<GrpcResilienceInterceptors>().For(serviceName));
         return services;
+    }
+
+    /// <summary>grpc-dotnet's retry policy, for the retry-safe methods only: a repeated write could charge a card twice.</summary>
+    private static ServiceConfig? RetryRules(ECommerceGrpcClientOptions options)
+    {
+        if (options.RetrySafeMethods.Count == 0)
+        {
+            return null;
+        }
+        var retry = new MethodConfig
+        {
+            RetryPolicy = new RetryPolicy
+            {
+                MaxAttempts = options.MaxAttempts,
+                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                MaxBackoff = TimeSpan.FromSeconds(2),
+                BackoffMultiplier = 2,
+                RetryableStatusCodes = { StatusCode.Unavailable },
+            },
+        };
+        foreach (var method in options.RetrySafeMethods)
+        {
+            var parts = method.Trim('/').Split('/');
+            retry.Names.Add(parts switch
+            {
+                [var service] => new MethodName { Service = service },
+                [var service, var name] => new MethodName { Service = service, Method = name },
+                _ => throw new ArgumentException($"'{method}' is not \"package.Service/Method\" or \"package.Service\"."),
+            });
+        }
+        return new ServiceConfig { MethodConfigs = { retry } };
     }
 
     /// <summary>One interceptor, so one circuit, per service: every client of a service shares its state.</summary>

@@ -8,7 +8,6 @@ using ECommerce.Catalog.Products;
 using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
-using StackExchange.Redis;
 
 namespace ECommerce.Catalog;
 
@@ -25,15 +24,15 @@ public static class CatalogServiceExtensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var redis = builder.Configuration.GetConnectionString("redis")
-            ?? throw new InvalidOperationException("The connection string 'redis' is missing. Set ConnectionStrings__redis (the AppHost does this).");
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
         {
-            var configuration = ConfigurationOptions.Parse(redis);
+            throw new InvalidOperationException("The connection string 'redis' is missing. Set ConnectionStrings__redis (the AppHost does this).");
+        }
+        builder.AddRedisClient("redis",
+            // The cache is optional: the catalog serves from PostgreSQL while Redis is down, so Redis is not part of readiness.
+            settings => settings.DisableHealthChecks = true,
             // Start without Redis and keep reconnecting: reads fall back to PostgreSQL meanwhile.
-            configuration.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(configuration);
-        });
+            redis => redis.AbortOnConnectFail = false);
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.AddSingleton<ProductStore>();

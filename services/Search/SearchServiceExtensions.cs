@@ -2,12 +2,12 @@ using ECommerce.Search.Api;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Events.V1;
 using ECommerce.EventBus;
-using ECommerce.Grpc;
 using ECommerce.Search.Engine;
 using ECommerce.Search.Engine.Postgres;
 using ECommerce.Search.Indexing;
 using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
+using ECommerce.ServiceDefaults.Resilience;
 
 namespace ECommerce.Search;
 
@@ -20,7 +20,7 @@ public static class SearchServiceExtensions
         builder.AddPostgresDatabase(ServiceName, typeof(SearchServiceExtensions).Assembly);
         builder.AddEventBus(ServiceName);
         builder.AddJwtValidation();
-        builder.Services.AddECommerceGrpcClient<CatalogService.CatalogServiceClient>("catalog");
+        builder.Services.AddResilientGrpcClient<CatalogService.CatalogServiceClient>("catalog");
         builder.Services.AddSingleton<ISearchEngine, PostgresSearchEngine>();
         builder.Services.AddSingleton<CatalogSnapshots>();
         builder.Services.AddSingleton<PageToken>();

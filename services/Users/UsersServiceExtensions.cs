@@ -15,8 +15,9 @@ public static class UsersServiceExtensions
     {
         builder.AddPostgresDatabase(ServiceName, typeof(UsersServiceExtensions).Assembly);
         builder.AddEventBus(ServiceName);
-        // Users verifies the tokens it issues with its own keys; other services fetch them over gRPC.
-        builder.AddJwtValidation<SigningKeys>();
+        // Users verifies the tokens it issues with its own keys; other services read them from MapKeyDiscovery.
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.AddJwtValidation<OwnSigningKeys>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddSingleton<PasswordHashing>();
@@ -30,6 +31,7 @@ public static class UsersServiceExtensions
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<UsersApi>();
+        endpoints.MapKeyDiscovery();
         return endpoints;
     }
 }

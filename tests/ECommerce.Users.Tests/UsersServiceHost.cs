@@ -19,6 +19,7 @@ public sealed class UsersServiceHost : IAsyncLifetime
 
     public Contracts.Users.V1.UsersService.UsersServiceClient Client { get; private set; } = null!;
     public string DatabaseConnectionString { get; private set; } = "";
+    public Uri Address => _service!.Address;
     public string Topic => Api.UsersApi.EventsTopic;
     public string KafkaBootstrapServers => _infrastructure.Kafka.BootstrapServers;
 

@@ -11,7 +11,7 @@ namespace ECommerce.Users.Tokens;
 /// JSON Web Key Set until every token a retired key signed has expired.
 /// </summary>
 /// <remarks>A production deployment would keep the private key in a key vault or HSM instead.</remarks>
-internal sealed class SigningKeys(NpgsqlDataSource dataSource, TimeProvider clock) : IJsonWebKeySource
+internal sealed class SigningKeys(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public static readonly TimeSpan RotateAfter = TimeSpan.FromDays(30);
     private static readonly TimeSpan PublishRetiredFor = AccessTokenIssuer.Lifetime + TimeSpan.FromMinutes(5);

@@ -1,18 +1,17 @@
+using ECommerce.ServiceDefaults.Authentication;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace ECommerce.ServiceDefaults.Authentication;
+namespace ECommerce.Users.Tokens;
 
 /// <summary>
-/// Feeds JwtBearer the signing keys from an <see cref="IJsonWebKeySource"/>: cached for five
-/// minutes, and fetched again (at most every ten seconds) when a token names a key not yet seen,
-/// which is what happens right after the issuer rotates its key.
+/// Feeds JwtBearer in the Users service the keys it signs with, straight from <see cref="SigningKeys"/>
+/// (other services read the same keys through <see cref="KeyDiscoveryEndpoints"/>): cached as long as
+/// theirs, and read again (at most every ten seconds) when a token names a key not yet seen, which is
+/// what happens right after another replica rotated the key.
 /// </summary>
-internal sealed class JwksConfigurationManager(IJsonWebKeySource source) : IConfigurationManager<OpenIdConnectConfiguration>
+internal sealed class OwnSigningKeys(SigningKeys keys) : IConfigurationManager<OpenIdConnectConfiguration>
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(10);
-
     private readonly SemaphoreSlim _fetch = new(1, 1);
     private OpenIdConnectConfiguration? _current;
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
@@ -29,9 +28,8 @@ internal sealed class JwksConfigurationManager(IJsonWebKeySource source) : IConf
         {
             if (_current is null || IsStale())
             {
-                var keys = await source.GetKeysAsync(cancel);
                 var configuration = new OpenIdConnectConfiguration { Issuer = AccessTokens.Issuer };
-                foreach (var key in keys.GetSigningKeys())
+                foreach (var key in (await keys.GetKeysAsync(cancel)).GetSigningKeys())
                 {
                     configuration.SigningKeys.Add(key);
                 }
@@ -52,6 +50,6 @@ internal sealed class JwksConfigurationManager(IJsonWebKeySource source) : IConf
     private bool IsStale()
     {
         var age = DateTimeOffset.UtcNow - _fetchedAt;
-        return age > CacheFor || (_refreshRequested && age > MinimumRefreshInterval);
+        return age > AuthenticationExtensions.KeyCacheDuration || (_refreshRequested && age > AuthenticationExtensions.KeyRefreshInterval);
     }
 }

@@ -1,0 +1,3 @@
+using ECommerce.Testing;
+
+[assembly: AssemblyFixture(typeof(TestInfrastructure))]
