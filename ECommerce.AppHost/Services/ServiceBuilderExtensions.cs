@@ -1,0 +1,70 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ECommerce.AppHost.Services;
+
+/// <summary>
+/// A service of the mesh as an Aspire project resource: a "grpc" endpoint (cleartext HTTP/2, the services' default),
+/// ready when grpc.health.v1 answers SERVING. In monolith mode (see <see cref="MonolithBuilderExtensions"/>) the same
+/// declaration becomes one module of the monolith's single process.
+/// </summary>
+public static class ServiceBuilderExtensions
+{
+    public const string GrpcEndpoint = "grpc";
+    public const string RestEndpoint = "http";
+
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        if (MonolithBuilderExtensions.Find(builder) is { } monolith)
+        {
+            return monolith.AddModule(builder, name);
+        }
+        // No launch profile: every endpoint is declared here. Kestrel is told its endpoints by name, with their protocols,
+        // rather than through ASPNETCORE_URLS, which cannot say that the REST edge speaks HTTP/1.1 and the rest HTTP/2.
+        var service = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithEndpointsInEnvironment(_ => false)
+            .WithServiceEnvironment()
+            .WithKestrelEndpoint(GrpcEndpoint, "Http2", configurationPrefix: "");
+        return service.WithGrpcHealthCheck([service.GetEndpoint(GrpcEndpoint)]);
+    }
+
+    /// <summary>The REST edge: an HTTP/1.1 endpoint browsers and REST clients reach, shown in the dashboard and printed when ready.</summary>
+    public static IResourceBuilder<ProjectResource> WithRestEndpoint(this IResourceBuilder<ProjectResource> service)
+    {
+        if (MonolithBuilderExtensions.Find(service.ApplicationBuilder) is { } monolith && monolith.Modules.Contains(service.Resource))
+        {
+            monolith.AddModuleEndpoint(service.Resource.Name, RestEndpoint, "Http1", isExternal: true);
+            return service;
+        }
+        return service.WithKestrelEndpoint(RestEndpoint, "Http1", configurationPrefix: "", isExternal: true);
+    }
+
+    /// <summary>What every service process gets besides its references: development-friendly Kafka consumer timing.</summary>
+    internal static IResourceBuilder<ProjectResource> WithServiceEnvironment(this IResourceBuilder<ProjectResource> service) =>
+        // Kafka's default session timeout (45 s) would make a restarted service wait that long for its partitions.
+        service.WithEnvironment("Kafka__SessionTimeoutMs", ECommerce.LocalInfrastructure.Kafka.KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>An endpoint DCP proxies on loopback; the process listens on its target port, on 127.0.0.1 only.</summary>
+    internal static IResourceBuilder<ProjectResource> WithKestrelEndpoint(this IResourceBuilder<ProjectResource> resource, string endpointName,
+        string protocols, string configurationPrefix, bool isExternal = false, string? kestrelName = null)
+    {
+        resource.WithHttpEndpoint(name: endpointName).WithEndpoint(endpointName, endpoint => endpoint.IsExternal = isExternal);
+        var endpoint = resource.GetEndpoint(endpointName);
+        kestrelName ??= endpointName;
+        return resource
+            .WithEnvironment($"{configurationPrefix}Kestrel__Endpoints__{kestrelName}__Url",
+                ReferenceExpression.Create($"http://127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment($"{configurationPrefix}Kestrel__Endpoints__{kestrelName}__Protocols", protocols);
+    }
+
+    /// <summary>Healthy when every given endpoint answers grpc.health.v1 Check("") with SERVING.</summary>
+    internal static IResourceBuilder<ProjectResource> WithGrpcHealthCheck(this IResourceBuilder<ProjectResource> resource, IReadOnlyList<EndpointReference> endpoints)
+    {
+        var key = $"{resource.Resource.Name}-grpc-health";
+        resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key,
+            _ => new GrpcHealthCheck(endpoints), HealthStatus.Unhealthy, tags: null));
+        return resource.WithHealthCheck(key);
+    }
+}
