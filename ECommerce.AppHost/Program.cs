@@ -1,3 +1,4 @@
+using ECommerce.AppHost;
 using ECommerce.AppHost.Infrastructure;
 using ECommerce.AppHost.Services;
 
@@ -44,4 +45,5 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search);
 
+ReadinessReport.Add(builder);
 builder.Build().Run();

@@ -60,7 +60,7 @@ public static class KafkaBuilderExtensions
             {
                 if (existing is not null)
                 {
-                    return Task.FromResult<(IAsyncDisposable?, string?)>((null, null));
+                    return Task.FromResult(new StartedServer());
                 }
                 var started = KafkaDevCluster.Start(brokers);
                 foreach (var (topic, partitions) in resource.Topics)
@@ -70,7 +70,7 @@ public static class KafkaBuilderExtensions
                 resource.Started(started.BootstrapServers);
                 run.Logger.LogInformation("Kafka mock cluster ({Brokers} brokers) at {BootstrapServers}, topics {Topics}",
                     brokers, started.BootstrapServers, string.Join(", ", resource.Topics.Keys));
-                return Task.FromResult<(IAsyncDisposable?, string?)>((new Stopper(started), null));
+                return Task.FromResult(new StartedServer(new Stopper(started), ProcessId: Environment.ProcessId));
             });
     }
 

@@ -14,9 +14,9 @@ namespace ECommerce.AppHost.Infrastructure;
 /// </summary>
 internal static class LocalServer
 {
-    /// <param name="start">Starts the server (or checks a configured one) and returns what stops it, and its log file if it has one.</param>
+    /// <param name="start">Starts the server (or checks a configured one).</param>
     public static IResourceBuilder<T> StartsWithTheRun<T>(this IResourceBuilder<T> builder,
-        Func<T, InitializeResourceEvent, CancellationToken, Task<(IAsyncDisposable? Server, string? LogFile)>> start) where T : IResource =>
+        Func<T, InitializeResourceEvent, CancellationToken, Task<StartedServer>> start) where T : IResource =>
         builder.OnInitializeResource((resource, initialize, initializing) =>
         {
             var lifetime = initialize.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -27,7 +27,7 @@ internal static class LocalServer
                 await initialize.Notifications.PublishUpdateAsync(resource, state => state with { State = KnownResourceStates.Starting });
                 try
                 {
-                    var (server, logFile) = await start(resource, initialize, lifetime.ApplicationStopping);
+                    var (server, logFile, processId) = await start(resource, initialize, lifetime.ApplicationStopping);
                     if (server is not null)
                     {
                         // After DCP has stopped every service: a database outliving its clients stops cleanly.
@@ -41,6 +41,7 @@ internal static class LocalServer
                     {
                         State = KnownResourceStates.Running,
                         StartTimeStamp = DateTime.UtcNow,
+                        Properties = processId is null ? state.Properties : [.. state.Properties, new(ReadinessReport.ProcessIdProperty, processId)],
                     });
                 }
                 catch (Exception e) when (e is InfrastructureException or IOException or Npgsql.NpgsqlException or ArgumentException)
@@ -80,3 +81,6 @@ internal static class LocalServer
         }
     }
 }
+
+/// <summary>What stops a started server (none for a configured one), its log file and its process, where it has them.</summary>
+internal sealed record StartedServer(IAsyncDisposable? Server = null, string? LogFile = null, int? ProcessId = null);

@@ -66,7 +66,7 @@ public static class PostgresBuilderExtensions
                 {
                     await PostgresDatabases.CreateAsync(admin, database.DatabaseName, cancellationToken);
                 }
-                return (started, started?.LogFile);
+                return new StartedServer(started, started?.LogFile, started?.ProcessId);
             });
     }
 
@@ -84,7 +84,7 @@ public static class PostgresBuilderExtensions
             .StartsWithTheRun(async (_, run, cancellationToken) =>
             {
                 await run.Notifications.WaitForResourceHealthyAsync(server.Resource.Name, cancellationToken);
-                return (null, null);
+                return new StartedServer();
             });
     }
 

@@ -35,7 +35,7 @@ public static class RedisBuilderExtensions
             {
                 if (existing is not null)
                 {
-                    return (null, null);
+                    return new StartedServer();
                 }
                 var started = await RedisServer.StartAsync(new RedisServerOptions
                 {
@@ -45,7 +45,7 @@ public static class RedisBuilderExtensions
                     Password = await password.Resource.GetValueAsync(cancellationToken),
                 }, cancellationToken);
                 run.Logger.LogInformation("Redis listening on {Host}:{Port}, log in {LogFile}", Loopback.Host, port, started.LogFile);
-                return (started, started.LogFile);
+                return new StartedServer(started, started.LogFile, started.ProcessId);
             });
     }
 
