@@ -25,8 +25,8 @@ internal static class ReadinessReport
             {
                 Console.WriteLine($"Dashboard: {dashboard}/login?t={token}");
             }
-            // Parameters are values, not things that run; the dashboard serves this page and is no resource of the mesh.
-            var resources = start.Model.Resources.Where(resource => resource is not ParameterResource && resource.Name != "aspire-dashboard").ToList();
+            // The mesh's own resources; not parameters (values), nor what Aspire adds for itself (the dashboard, project rebuilders).
+            var resources = start.Model.Resources.Where(resource => resource is ProjectResource or IResourceWithConnectionString).ToList();
             var pending = resources.Count;
             foreach (var resource in resources)
             {

@@ -1,5 +1,4 @@
 using System.Net;
-using Aspire.Hosting.ApplicationModel;
 using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -8,8 +7,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ECommerce.AppHost.Services;
 
-/// <summary>grpc.health.v1 Check of service "" (every health check of the service passes) on each endpoint.</summary>
-internal sealed class GrpcHealthCheck(IReadOnlyList<EndpointReference> endpoints) : IHealthCheck
+/// <summary>grpc.health.v1 Check of service "" (every health check of the service passes) on each endpoint; the URLs are read when it runs, once allocated.</summary>
+public sealed class GrpcHealthCheck(Func<IEnumerable<string>> urls) : IHealthCheck
 {
     /// <summary>
     /// A probe must see the service as it is now. grpc-dotnet's own connection management remembers a failed connect
@@ -24,22 +23,22 @@ internal sealed class GrpcHealthCheck(IReadOnlyList<EndpointReference> endpoints
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        foreach (var endpoint in endpoints)
+        foreach (var url in urls())
         {
-            using var channel = GrpcChannel.ForAddress(endpoint.Url, new GrpcChannelOptions { HttpHandler = Handler, DisposeHttpClient = false });
+            using var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Handler, DisposeHttpClient = false });
             try
             {
                 var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(),
                     deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
                 if (reply.Status != HealthCheckResponse.Types.ServingStatus.Serving)
                 {
-                    return HealthCheckResult.Unhealthy($"{endpoint.Url} answered {reply.Status}");
+                    return HealthCheckResult.Unhealthy($"{url} answered {reply.Status}");
                 }
             }
             catch (RpcException error)
             {
                 // The innermost cause ("Connection refused", "HTTP_1_1_REQUIRED") says the most in the fewest words.
-                return HealthCheckResult.Unhealthy($"{endpoint.Url} answered {error.StatusCode}: {error.Status.DebugException?.GetBaseException().Message ?? error.Status.Detail}");
+                return HealthCheckResult.Unhealthy($"{url} answered {error.StatusCode}: {error.Status.DebugException?.GetBaseException().Message ?? error.Status.Detail}");
             }
         }
         return HealthCheckResult.Healthy();

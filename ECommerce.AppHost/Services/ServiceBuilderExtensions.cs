@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using ECommerce.LocalInfrastructure.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -46,16 +47,25 @@ public static class ServiceBuilderExtensions
         // Kafka's default session timeout (45 s) would make a restarted service wait that long for its partitions.
         service.WithEnvironment("Kafka__SessionTimeoutMs", ECommerce.LocalInfrastructure.Kafka.KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>An endpoint DCP proxies on loopback; the process listens on its target port, on 127.0.0.1 only.</summary>
+    /// <summary>
+    /// An endpoint the process itself listens on, on 127.0.0.1 and a port free when the AppHost starts. Not proxied by DCP:
+    /// callers reach the service directly, so it sees their own addresses (the REST edge limits requests per client
+    /// address) and no extra hop sits in every call. A proxy is what WithReplicas needs, which this mesh does not use.
+    /// </summary>
     internal static IResourceBuilder<ProjectResource> WithKestrelEndpoint(this IResourceBuilder<ProjectResource> resource, string endpointName,
         string protocols, string configurationPrefix, bool isExternal = false, string? kestrelName = null)
     {
-        resource.WithHttpEndpoint(name: endpointName).WithEndpoint(endpointName, endpoint => endpoint.IsExternal = isExternal);
-        var endpoint = resource.GetEndpoint(endpointName);
+        var port = Loopback.FreePort();
+        resource.WithHttpEndpoint(port: port, name: endpointName, isProxied: false)
+            .WithEndpoint(endpointName, endpoint =>
+            {
+                endpoint.IsExternal = isExternal;
+                endpoint.TargetHost = Loopback.Host;
+            });
         kestrelName ??= endpointName;
+        var url = $"http://{Loopback.Host}:{port}";
         return resource
-            .WithEnvironment($"{configurationPrefix}Kestrel__Endpoints__{kestrelName}__Url",
-                ReferenceExpression.Create($"http://127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment($"{configurationPrefix}Kestrel__Endpoints__{kestrelName}__Url", url)
             .WithEnvironment($"{configurationPrefix}Kestrel__Endpoints__{kestrelName}__Protocols", protocols);
     }
 
@@ -64,7 +74,7 @@ public static class ServiceBuilderExtensions
     {
         var key = $"{resource.Resource.Name}-grpc-health";
         resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key,
-            _ => new GrpcHealthCheck(endpoints), HealthStatus.Unhealthy, tags: null));
+            _ => new GrpcHealthCheck(() => endpoints.Select(endpoint => endpoint.Url)), HealthStatus.Unhealthy, tags: null));
         return resource.WithHealthCheck(key);
     }
 }
