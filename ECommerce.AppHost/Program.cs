@@ -38,9 +38,10 @@ var search = builder.AddService<Projects.ECommerce_Search>("search")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog);
 
-// The edge opens last, once everything behind it is up.
+// The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
+    .WithSetting("Gateway__Cors__Origins__0", builder.Configuration["StorefrontOrigin"] ?? "http://localhost:3000")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search);

@@ -33,6 +33,8 @@ public static class MonolithBuilderExtensions
 
 internal sealed class MonolithAnnotation(IResourceBuilder<ProjectResource> process) : IResourceAnnotation
 {
+    public IResourceBuilder<ProjectResource> Process => process;
+
     public List<ProjectResource> Modules { get; } = [];
 
     public List<EndpointReference> GrpcEndpoints { get; } = [];

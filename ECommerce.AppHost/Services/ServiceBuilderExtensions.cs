@@ -42,6 +42,17 @@ public static class ServiceBuilderExtensions
         return service.WithKestrelEndpoint(RestEndpoint, "Http1", configurationPrefix: "", isExternal: true);
     }
 
+    /// <summary>A configuration value of the service (<c>Section__Key</c>), in its own process or as its module of the monolith.</summary>
+    public static IResourceBuilder<ProjectResource> WithSetting(this IResourceBuilder<ProjectResource> service, string name, string value)
+    {
+        if (MonolithBuilderExtensions.Find(service.ApplicationBuilder) is { } monolith && monolith.Modules.Contains(service.Resource))
+        {
+            monolith.Process.WithEnvironment($"Modules__{service.Resource.Name}__{name}", value);
+            return service;
+        }
+        return service.WithEnvironment(name, value);
+    }
+
     /// <summary>What every service process gets besides its references: development-friendly Kafka consumer timing.</summary>
     internal static IResourceBuilder<ProjectResource> WithServiceEnvironment(this IResourceBuilder<ProjectResource> service) =>
         // Kafka's default session timeout (45 s) would make a restarted service wait that long for its partitions.
