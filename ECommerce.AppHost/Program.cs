@@ -5,9 +5,16 @@ using ECommerce.AppHost.Services;
 // The whole mesh, declared. Services get the addresses and connection strings of what they reference through
 // Aspire's environment conventions; `--mode monolith` runs the same services in one process (see docs/apphost.md).
 var builder = DistributedApplication.CreateBuilder(args);
-if (builder.Configuration["mode"] is "monolith")
+switch (builder.Configuration["mode"] ?? "mesh")
 {
-    builder.AddMonolith<Projects.ECommerce_Monolith>("monolith");
+    case "mesh":
+        break;
+    case "monolith":
+        builder.AddMonolith<Projects.ECommerce_Monolith>("monolith");
+        break;
+    case var unknown:
+        Console.Error.WriteLine($"--mode {unknown} is not understood: use --mode mesh (one process per service) or --mode monolith.");
+        return 2;
 }
 
 var postgres = builder.AddPostgres("postgres");
@@ -48,3 +55,4 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
 
 ReadinessReport.Add(builder);
 builder.Build().Run();
+return 0;

@@ -44,6 +44,10 @@ internal static class LocalServer
                         Properties = processId is null ? state.Properties : [.. state.Properties, new(ReadinessReport.ProcessIdProperty, processId)],
                     });
                 }
+                catch (OperationCanceledException)
+                {
+                    // The run stopped while the server was starting.
+                }
                 catch (Exception e) when (e is InfrastructureException or IOException or Npgsql.NpgsqlException or ArgumentException)
                 {
                     logger.LogError("{Message}", e.Message);

@@ -13,6 +13,24 @@ public sealed class MonolithModeTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task An_unknown_mode_stops_the_apphost_before_it_starts_anything_with_the_modes_it_knows()
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet", [Repository.OutputAssembly("ECommerce.AppHost"), "--mode", "microliths"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
+        var errors = process.StandardError.ReadToEndAsync(Cancellation);
+        await process.WaitForExitAsync(Cancellation).WaitAsync(Patience, Cancellation);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("--mode microliths is not understood: use --mode mesh (one process per service) or --mode monolith.", (await errors).Trim());
+        Assert.DoesNotContain("Dashboard", await output);
+    }
+
+    [Fact]
     public async Task A_service_that_cannot_start_stops_the_monolith_with_a_message_naming_it()
     {
         // Users cannot reach its database (nothing listens on port 1), so it fails while starting.
