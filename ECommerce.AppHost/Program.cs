@@ -1,40 +1,58 @@
-using ECommerce.AppHost.Hosting;
-using ECommerce.AppHost.Resources;
+using ECommerce.AppHost;
+using ECommerce.AppHost.Infrastructure;
+using ECommerce.AppHost.Services;
 
-// The whole mesh, declared. Every service gets the addresses and connection strings of what it
-// references through Aspire-convention environment variables (see docs/apphost.md).
-var builder = DistributedApplicationBuilder.Create(args);
+// The whole mesh, declared. Services get the addresses and connection strings of what they reference through
+// Aspire's environment conventions; `--mode monolith` runs the same services in one process (see docs/apphost.md).
+var builder = DistributedApplication.CreateBuilder(args);
+switch (builder.Configuration["mode"] ?? "mesh")
+{
+    case "mesh":
+        break;
+    case "monolith":
+        builder.AddMonolith<Projects.ECommerce_Monolith>("monolith");
+        break;
+    case var unknown:
+        Console.Error.WriteLine($"--mode {unknown} is not understood: use --mode mesh (one process per service) or --mode monolith.");
+        return 2;
+}
 
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafka("kafka")
+var kafka = builder.AddKafkaDevCluster("kafka")
     .WithTopic("users", partitions: 4)
     .WithTopic("catalog.products", partitions: 4)
     .WithTopic("catalog.inventory", partitions: 4);
 
-var users = builder.AddProject("users", "services/Users/ECommerce.Users.csproj")
-    .WithReference(postgres.AddDatabase("users")).WaitFor(postgres)
+var usersDb = postgres.AddDatabase("users-db", databaseName: "users");
+var users = builder.AddService<Projects.ECommerce_Users>("users")
+    .WithReference(usersDb).WaitFor(usersDb)
     .WithReference(kafka).WaitFor(kafka);
 
 // Every service but Users validates access tokens with the keys Users publishes.
-var catalog = builder.AddProject("catalog", "services/Catalog/ECommerce.Catalog.csproj")
-    .WithReference(postgres.AddDatabase("catalog")).WaitFor(postgres)
+var catalogDb = postgres.AddDatabase("catalog-db", databaseName: "catalog");
+var catalog = builder.AddService<Projects.ECommerce_Catalog>("catalog")
+    .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(kafka).WaitFor(kafka)
     .WithReference(users).WaitFor(users);
 
 // Search reads catalog events; it calls the catalog only to rebuild its index.
-var search = builder.AddProject("search", "services/Search/ECommerce.Search.csproj")
-    .WithReference(postgres.AddDatabase("search")).WaitFor(postgres)
+var searchDb = postgres.AddDatabase("search-db", databaseName: "search");
+var search = builder.AddService<Projects.ECommerce_Search>("search")
+    .WithReference(searchDb).WaitFor(searchDb)
     .WithReference(kafka).WaitFor(kafka)
     .WithReference(users).WaitFor(users)
     .WithReference(catalog);
 
-// The edge opens last, once everything behind it is up.
-builder.AddProject("gateway", "services/Gateway/ECommerce.Gateway.csproj")
-    .WithHttpEndpoint("http", isExternal: true)
+// The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
+builder.AddService<Projects.ECommerce_Gateway>("gateway")
+    .WithRestEndpoint()
+    .WithSetting("Gateway__Cors__Origins__0", builder.Configuration["StorefrontOrigin"] ?? "http://localhost:3000")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search);
 
-return await builder.Build().RunAsync();
+ReadinessReport.Add(builder);
+builder.Build().Run();
+return 0;

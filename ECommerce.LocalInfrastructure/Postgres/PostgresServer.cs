@@ -15,6 +15,9 @@ public sealed record PostgresServerOptions
     public string? BinDirectory { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The superuser's password when the data directory is initialised; generated when null.</summary>
+    public string? Password { get; init; }
 }
 
 /// <summary>
@@ -66,7 +69,7 @@ public sealed class PostgresServer : IAsyncDisposable
         };
         var runAs = UnixAccounts.IsRoot ? ServiceUser : null;
         var logFile = Path.Combine(Path.GetDirectoryName(dataDirectory)!, Path.GetFileName(dataDirectory) + ".log");
-        var password = await InitialiseIfNeededAsync(bin, dataDirectory, runAs, logFile);
+        var password = await InitialiseIfNeededAsync(bin, dataDirectory, runAs, logFile, options.Password);
 
         var port = options.Port == 0 ? Loopback.FreePort() : options.Port;
         Loopback.EnsurePortFree(Resource, port);
@@ -150,7 +153,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Runs initdb once per data directory; the generated password lives beside it.</summary>
-    private static async Task<string> InitialiseIfNeededAsync(string bin, string dataDirectory, string? runAs, string logFile)
+    private static async Task<string> InitialiseIfNeededAsync(string bin, string dataDirectory, string? runAs, string logFile, string? password)
     {
         var passwordFile = dataDirectory + ".password";
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
@@ -165,7 +168,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         Directory.CreateDirectory(dataDirectory);
         UnixAccounts.RestrictToOwner(dataDirectory);
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        password ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         await File.WriteAllTextAsync(passwordFile, password);
         UnixAccounts.RestrictToOwner(passwordFile);
 

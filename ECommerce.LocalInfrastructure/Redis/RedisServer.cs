@@ -18,6 +18,9 @@ public sealed record RedisServerOptions
     public string Executable { get; init; } = "/usr/bin/redis-server";
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The password clients must give; the one kept beside the data (generated on first start) when null.</summary>
+    public string? Password { get; init; }
 }
 
 /// <summary>A real redis-server on 127.0.0.1 with a generated password. Can be stopped and started again on the same port and data.</summary>
@@ -63,7 +66,7 @@ public sealed class RedisServer : IAsyncDisposable
         };
         Directory.CreateDirectory(dataDirectory);
         var server = new RedisServer(options with { AppendOnly = options.AppendOnly || !throwaway }, dataDirectory, throwaway,
-            options.Port == 0 ? Loopback.FreePort() : options.Port, await LoadOrCreatePasswordAsync(dataDirectory));
+            options.Port == 0 ? Loopback.FreePort() : options.Port, options.Password ?? await LoadOrCreatePasswordAsync(dataDirectory));
         try
         {
             await server.StartAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.Hosting.Benchmarks;
 
@@ -35,7 +34,7 @@ internal sealed class AppHostRun : IAsyncDisposable
     /// <summary>From starting `dotnet ECommerce.AppHost.dll` to its "Ready: " line.</summary>
     public TimeSpan TimeToReady { get; private set; }
 
-    /// <summary>From the first service's "started" line to "Ready: ": the services' own start-up, without PostgreSQL's initdb.</summary>
+    /// <summary>From "postgres: ready" to "Ready: ": the services' own start-up, without PostgreSQL's initdb.</summary>
     public TimeSpan ServicesStartToReady { get; private set; }
 
     /// <summary>The service processes (mesh: one per service; monolith: one), by resource name.</summary>
@@ -56,10 +55,15 @@ internal sealed class AppHostRun : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--pdeathsig=TERM", "--", "dotnet", appHostAssembly, "--mode", mode, "--data-dir", dataDirectory, "--dashboard-port", "0" })
+        foreach (var argument in new[] { "--pdeathsig=TERM", "--", "dotnet", appHostAssembly, "--mode", mode, "--AppHost:DataDirectory", dataDirectory })
         {
             startInfo.ArgumentList.Add(argument);
         }
+        // As eng/run.sh runs it, on free ports: the Aspire Dashboard, its OTLP receiver and resource service, plain HTTP on loopback.
+        startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://{Loopback.Host}:{Loopback.FreePort()}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://{Loopback.Host}:{Loopback.FreePort()}";
+        startInfo.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://{Loopback.Host}:{Loopback.FreePort()}";
         if (gcServer is { } server)
         {
             startInfo.Environment["DOTNET_gcServer"] = server ? "1" : "0";
@@ -127,14 +131,11 @@ internal sealed class AppHostRun : IAsyncDisposable
         var serviceNames = mode == "monolith" ? new[] { "monolith" } : ["users", "catalog", "search", "gateway"];
         lock (_lock)
         {
-            var firstServiceStart = _lines.First(entry => serviceNames.Any(name => entry.Line.StartsWith($"{name}: started", StringComparison.Ordinal))).At;
-            ServicesStartToReady = readyAt - firstServiceStart;
+            ServicesStartToReady = readyAt - _lines.First(entry => entry.Line.StartsWith("postgres: ready", StringComparison.Ordinal)).At;
         }
-
-        using var dashboard = new HttpClient { BaseAddress = Dashboard, Timeout = TimeSpan.FromSeconds(30) };
-        var rows = await dashboard.GetFromJsonAsync<List<JsonElement>>("/api/resources") ?? [];
-        int ProcessOf(string resource) => rows.Single(row => row.GetProperty("resource").GetString() == resource).GetProperty("processId").GetInt32();
-        Services = serviceNames.ToDictionary(name => name, ProcessOf);
+        // "<resource>: ready (pid N)"; DCP runs a service through `dotnet run`, whose child is the service's own process.
+        int ProcessOf(string resource) => int.Parse(Line($"{resource}: ready (pid ")!.Split("(pid ")[1].TrimEnd(')'), System.Globalization.CultureInfo.InvariantCulture);
+        Services = serviceNames.ToDictionary(name => name, name => ProcStats.ChildrenOf(ProcessOf(name)).Cast<int?>().FirstOrDefault() ?? ProcessOf(name));
         PostgresId = ProcessOf("postgres");
         RedisId = ProcessOf("redis");
     }

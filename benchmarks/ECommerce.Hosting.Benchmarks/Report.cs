@@ -44,7 +44,7 @@ internal sealed record ModeResult(
         text.AppendLine($"## {Label}: {processes}");
         text.AppendLine();
         text.AppendLine($"- Ready {TimeToReady.TotalSeconds:N1} s after start (fresh data directory: initdb, migrations, 1,200 demo products); " +
-            $"{ServicesStartToReady.TotalSeconds:N1} s from the first service process started to Ready. Stopped (SIGTERM → exit) in {StopTime.TotalSeconds:N1} s.");
+            $"{ServicesStartToReady.TotalSeconds:N1} s from PostgreSQL ready to Ready. Stopped (SIGTERM → exit) in {StopTime.TotalSeconds:N1} s.");
         text.AppendLine($"- Resident memory of the service processes (VmRSS): {RssReadyMiB:N0} MiB when ready, {RssAfterLoadMiB:N0} MiB after the load" +
             (RssAfterLoad.Count > 1 ? $" ({string.Join(", ", RssAfterLoad.Select(p => $"{p.Key} {p.Value / 1048576.0:N0}"))})" : "") +
             $"; the AppHost itself {AppHostRss / 1048576.0:N0} MiB. GC: {string.Join(", ", GcModes.Select(p => $"{p.Key} {p.Value}"))}.");

@@ -1,48 +1,43 @@
+using System.Net;
 using ECommerce.AppHost.Tests.Harness;
 using Microsoft.Playwright;
 
 namespace ECommerce.AppHost.Tests;
 
-/// <summary>The dashboard page in Debian's chromium, headless; Playwright never downloads a browser.</summary>
-[Collection(AppHostProcessCollection.Name)]
-public sealed class DashboardBrowserTests(RunningMesh mesh)
+/// <summary>The real Aspire Dashboard of a running AppHost, in Debian's chromium, headless; Playwright never downloads a browser.</summary>
+[Collection(AppHostProcess.Collection)]
+public sealed class DashboardBrowserTests
 {
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
     [Fact]
-    public async Task The_page_shows_every_resource_running_and_healthy_and_streams_a_console_log()
+    public async Task Every_resource_shows_running_and_healthy_and_a_rest_call_shows_as_one_trace_across_the_gateway_and_users()
     {
-        await mesh.WaitUntilHealthyAsync();
+        await using var host = await AppHostProcess.StartAsync(Cancellation);
+        await host.WaitUntilReadyAsync(Cancellation);
+        var restEdge = (await host.Output.WaitForAsync("REST edge: ", TimeSpan.FromSeconds(5), Cancellation)).Split(' ')[2];
+        using (var client = new HttpClient { BaseAddress = new Uri(restEdge) })
+        using (var jwks = await client.GetAsync("/v1/auth/jwks", Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
+        }
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-
-        await page.GotoAsync(mesh.Dashboard.Address.ToString());
+        await page.GotoAsync(host.DashboardLogin.ToString());
 
         foreach (var name in AppHostProcess.MeshResources)
         {
-            var row = page.Locator($"tr[data-resource='{name}']");
-            await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("Running");
-            await Assertions.Expect(row.Locator("td.health")).ToHaveTextAsync("Healthy");
+            var row = page.Locator("[role=row]").Filter(new() { Has = page.GetByText(name, new() { Exact = true }) });
+            await Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 30_000 });
+            // The state column says "Unhealthy" (or "Starting") instead while a health check fails.
+            await Assertions.Expect(row).Not.ToContainTextAsync("Unhealthy");
         }
-        await page.ClickAsync("nav a[data-tab='console']");
-        await page.SelectOptionAsync("#log-resource", "gateway");
-        await Assertions.Expect(page.Locator("#log")).ToContainTextAsync("Now listening on");
+
+        await page.GotoAsync(new Uri(host.DashboardLogin, "/traces").ToString());
+        var trace = page.Locator("[role=row]").Filter(new() { HasText = "GET /v1/auth/jwks" }).First;
+        await Assertions.Expect(trace).ToContainTextAsync("gateway", new() { Timeout = 30_000 });
+        await Assertions.Expect(trace).ToContainTextAsync("users");
     }
-
-    /// <remarks>A trace across services, in the waterfall, is the end-to-end suite's DashboardBrowserTests (in both modes).</remarks>
-    [Fact]
-    public async Task Structured_logs_filter_by_service()
-    {
-        await mesh.WaitUntilHealthyAsync();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(mesh.Dashboard.Address.ToString());
-
-        await page.ClickAsync("nav a[data-tab='logs']");
-        await Assertions.Expect(page.Locator("#log-filter select[name='service'] option[value='gateway']")).ToHaveCountAsync(1);
-        await page.SelectOptionAsync("#log-filter select[name='service']", "gateway");
-        await Assertions.Expect(page.Locator("#log-table tbody")).ToContainTextAsync("Now listening on");
-        await Assertions.Expect(page.Locator("#log-table tbody tr:not([data-service='gateway'])")).ToHaveCountAsync(0);
-    }
-
 }

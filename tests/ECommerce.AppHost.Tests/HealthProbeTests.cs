@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ECommerce.AppHost.Resources.Replicas;
+using ECommerce.AppHost.Services;
 using ECommerce.Grpc;
 using ECommerce.LocalInfrastructure.Processes;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ECommerce.AppHost.Tests;
 
-/// <summary>The AppHost's health probe of a service, against a real gRPC server that starts listening late.</summary>
+/// <summary>The AppHost's health check of a service (grpc.health.v1), against a real gRPC server that starts listening late.</summary>
 public sealed class HealthProbeTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -19,44 +19,36 @@ public sealed class HealthProbeTests
     public async Task A_service_that_starts_listening_late_is_found_healthy_as_soon_as_it_listens()
     {
         var port = Loopback.FreePort();
-        var logs = Directory.CreateTempSubdirectory("ecommerce-probe-test-");
-        // Stands in for the service's process, which a RunningService watches; the server below is what it probes.
-        var process = await ChildProcess.StartAsync("sleeper", "/bin/sleep", ["300"], Path.Combine(logs.FullName, "sleeper.log"));
-        await using var running = new RunningService(process, [], [$"http://{Loopback.Host}:{port}"]);
-        try
-        {
-            // Refused for 16 s, probed as the supervisor does (every 250 ms): had the probe used grpc-dotnet's own
-            // reconnect backoff (1 s growing 1.6 times per failure), its next attempt would come about 10 s later.
-            var refusedUntil = Stopwatch.StartNew();
-            while (refusedUntil.Elapsed < TimeSpan.FromSeconds(16))
-            {
-                Assert.False(await ProbeAsync(running));
-                await Task.Delay(250, Cancellation);
-            }
-            Assert.Contains("Connection refused", running.LastProbeFailure, StringComparison.Ordinal);
+        var probe = new GrpcHealthCheck(() => [$"http://{Loopback.Host}:{port}"]);
 
-            await using var server = await StartHealthServerAsync(port);
-            var sinceListening = Stopwatch.StartNew();
-            while (!await ProbeAsync(running))
-            {
-                // The server says UNKNOWN until its health checks first ran (1 s after start, see AddECommerceGrpc).
-                Assert.True(sinceListening.Elapsed < TimeSpan.FromSeconds(4),
-                    $"still not healthy {sinceListening.Elapsed.TotalSeconds:0.0} s after the service listened; last probe: {running.LastProbeFailure}");
-                await Task.Delay(250, Cancellation);
-            }
-        }
-        finally
+        // Refused for 16 s, probed every 250 ms: had the probe used grpc-dotnet's own
+        // reconnect backoff (1 s growing 1.6 times per failure), its next attempt would come about 10 s later.
+        var refusedUntil = Stopwatch.StartNew();
+        HealthCheckResult result;
+        while (refusedUntil.Elapsed < TimeSpan.FromSeconds(16))
         {
-            await running.DisposeAsync();
-            logs.Delete(recursive: true);
+            result = await ProbeAsync(probe);
+            Assert.Equal(HealthStatus.Unhealthy, result.Status);
+            Assert.Contains("Connection refused", result.Description, StringComparison.Ordinal);
+            await Task.Delay(250, Cancellation);
+        }
+
+        await using var server = await StartHealthServerAsync(port);
+        var sinceListening = Stopwatch.StartNew();
+        while ((result = await ProbeAsync(probe)).Status != HealthStatus.Healthy)
+        {
+            // The server says UNKNOWN until its health checks first ran (1 s after start, see AddECommerceGrpc).
+            Assert.True(sinceListening.Elapsed < TimeSpan.FromSeconds(4),
+                $"still not healthy {sinceListening.Elapsed.TotalSeconds:0.0} s after the service listened; last probe: {result.Description}");
+            await Task.Delay(250, Cancellation);
         }
     }
 
-    private static async Task<bool> ProbeAsync(RunningService running)
+    private static async Task<HealthCheckResult> ProbeAsync(GrpcHealthCheck probe)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        return await running.IsHealthyAsync(timeout.Token);
+        return await probe.CheckHealthAsync(new HealthCheckContext(), timeout.Token);
     }
 
     private static async Task<WebApplication> StartHealthServerAsync(int port)

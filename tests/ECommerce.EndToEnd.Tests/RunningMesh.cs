@@ -1,8 +1,9 @@
 using System.Net;
-using ECommerce.LocalInfrastructure.Processes;
-using ECommerce.AppHost.Tests.Harness;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using ECommerce.Contracts.Users.V1;
 using ECommerce.EndToEnd.Tests;
+using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Net.Client;
 
 [assembly: AssemblyFixture(typeof(RunningMesh))]
@@ -10,21 +11,22 @@ using Grpc.Net.Client;
 namespace ECommerce.EndToEnd.Tests;
 
 /// <summary>
-/// The mesh of ECommerce.AppHost/Program.cs, started once for every test (temporary data, a free dashboard port), and
-/// clients of it: gRPC straight to the Users service, and REST through the gateway. ECOMMERCE_APPHOST_MODE=monolith
-/// runs the same tests against the same services hosted in one process (eng/test.sh runs both).
+/// The mesh of ECommerce.AppHost/Program.cs, started once for every test through Aspire.Hosting.Testing (throwaway data, ports
+/// free at start, so two runs on one machine do not meet), and clients of it: gRPC straight to the Users service, and REST through
+/// the gateway. ECOMMERCE_APPHOST_MODE=monolith runs the same tests against the same services hosted in one process (eng/test.sh
+/// runs both).
 /// </summary>
 public sealed class RunningMesh : IAsyncLifetime
 {
     public const string ModeVariable = "ECOMMERCE_APPHOST_MODE";
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
     // Each REST client connects from its own loopback address (the whole of 127.0.0.0/8 is loopback on Linux), so it
     // is its own client to the gateway's per-client rate limits and one test's requests never use up another's.
     private int _lastClientAddress = 1;
     private GrpcChannel _usersChannel = null!;
-    private IReadOnlyList<ResourceRow> _resources = [];
-
-    public AppHostProcess Host { get; private set; } = null!;
+    private DistributedApplication _app = null!;
 
     public Uri Gateway { get; private set; } = null!;
 
@@ -35,23 +37,23 @@ public sealed class RunningMesh : IAsyncLifetime
 
     public static bool IsMonolith => Mode == "monolith";
 
-    /// <summary>The resources the dashboard lists in this mode.</summary>
-    public static IReadOnlyList<string> Resources => IsMonolith ? AppHostProcess.MonolithResources : AppHostProcess.MeshResources;
-
     public async ValueTask InitializeAsync()
     {
-        Host = await AppHostProcess.StartAsync(TestContext.Current.CancellationToken, "--mode", Mode);
-        await Host.WaitUntilReadyAsync(TestContext.Current.CancellationToken);
-        _resources = await Host.Dashboard.GetResourcesAsync(TestContext.Current.CancellationToken);
-        Gateway = new Uri(ServiceUrl("gateway", "http"));
+        var cancellation = TestContext.Current.CancellationToken;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ECommerce_AppHost>(
+            ["--AppHost:ThrowawayData", "true", "--mode", Mode], cancellation);
+        _app = await builder.BuildAsync(cancellation);
+        await _app.StartAsync(cancellation);
+        // The edge is declared to wait for every service, so once it (or the monolith) is healthy, everything is.
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(IsMonolith ? "monolith" : "gateway", cancellation).WaitAsync(StartTimeout, cancellation);
+        Gateway = ServiceUrl("gateway", "http");
         _usersChannel = GrpcChannel.ForAddress(ServiceUrl("users", "grpc"));
         Users = new UsersService.UsersServiceClient(_usersChannel);
     }
 
-    /// <summary>A service's endpoint: its own row in the mesh, "&lt;service&gt;-&lt;endpoint&gt;" of the monolith's row.</summary>
-    public string ServiceUrl(string service, string endpoint) => IsMonolith
-        ? _resources.Single(row => row.Resource == "monolith").Url($"{service}-{endpoint}")
-        : _resources.First(row => row.Resource == service).Url(endpoint);
+    /// <summary>A service's endpoint: its own resource in the mesh, "&lt;service&gt;-&lt;endpoint&gt;" of the monolith.</summary>
+    public Uri ServiceUrl(string service, string endpoint) =>
+        IsMonolith ? _app.GetEndpoint("monolith", $"{service}-{endpoint}") : _app.GetEndpoint(service, endpoint);
 
     /// <summary>An HTTP client of the gateway that no other client shares an address with.</summary>
     public HttpClient NewRestClient()
@@ -67,6 +69,9 @@ public sealed class RunningMesh : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         _usersChannel?.Dispose();
-        await Host.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }

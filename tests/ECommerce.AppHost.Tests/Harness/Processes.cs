@@ -18,6 +18,54 @@ public static class Processes
         }
     }
 
+    /// <summary>
+    /// Every process an AppHost started, however it started it: its descendants, and those of the orchestrator (DCP), which
+    /// detaches from the AppHost and is tied to it only by watching it (<c>--monitor &lt;pid&gt;</c>).
+    /// </summary>
+    public static IReadOnlyList<int> StartedBy(int appHost)
+    {
+        var all = Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0)
+            .Select(pid => (Pid: pid, Parent: ParentOf(pid), CommandLine: CommandLineOf(pid)))
+            .Where(process => process.Parent is not null)
+            .ToList();
+        var found = new HashSet<int>(all.Where(process => process.CommandLine.Contains($"--monitor {appHost} ", StringComparison.Ordinal)
+            || process.CommandLine.EndsWith($"--monitor {appHost}", StringComparison.Ordinal)).Select(process => process.Pid)) { appHost };
+        for (var added = true; added;)
+        {
+            var children = all.Where(process => found.Contains(process.Parent!.Value) && !found.Contains(process.Pid)).Select(process => process.Pid).ToList();
+            found.UnionWith(children);
+            added = children.Count > 0;
+        }
+        found.Remove(appHost);
+        return found.Order().ToList();
+    }
+
+    public static string CommandLineOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').TrimEnd();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<IReadOnlyList<int>> WaitUntilGoneAsync(IEnumerable<int> pids, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var watched = pids.ToList();
@@ -28,13 +76,6 @@ public static class Processes
         }
         return watched.Where(IsRunning).ToList();
     }
-
-    /// <summary>The environment a process was started with (/proc/&lt;pid&gt;/environ).</summary>
-    public static IReadOnlyDictionary<string, string> EnvironmentOf(int pid) =>
-        File.ReadAllText($"/proc/{pid}/environ")
-            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "", StringComparer.Ordinal);
 
     public static void DeleteDirectory(string path)
     {
