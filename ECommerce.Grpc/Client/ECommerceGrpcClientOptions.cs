@@ -1,3 +1,6 @@
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+
 namespace ECommerce.Grpc;
 
 /// <summary>How the channel to one logical service is built. Configured per service name.</summary>
@@ -34,4 +37,38 @@ public sealed class ECommerceGrpcClientOptions
 
     /// <summary>How long an unused connection is kept before it is closed.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// grpc-dotnet's retry policy for <see cref="RetrySafeMethods"/> (UNAVAILABLE only, backoff 0.1 s to 2 s),
+    /// or null when no method is retry-safe.
+    /// </summary>
+    public MethodConfig? RetryRules()
+    {
+        if (RetrySafeMethods.Count == 0)
+        {
+            return null;
+        }
+        var retry = new MethodConfig
+        {
+            RetryPolicy = new RetryPolicy
+            {
+                MaxAttempts = MaxAttempts,
+                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                MaxBackoff = TimeSpan.FromSeconds(2),
+                BackoffMultiplier = 2,
+                RetryableStatusCodes = { StatusCode.Unavailable },
+            },
+        };
+        foreach (var method in RetrySafeMethods)
+        {
+            var parts = method.Trim('/').Split('/');
+            retry.Names.Add(parts switch
+            {
+                [var service] => new MethodName { Service = service },
+                [var service, var name] => new MethodName { Service = service, Method = name },
+                _ => throw new ArgumentException($"'{method}' is not \"package.Service/Method\" or \"package.Service\"."),
+            });
+        }
+        return retry;
+    }
 }

@@ -107,39 +107,10 @@ public sealed class GrpcChannelFactory : IDisposable
     private static ServiceConfig CreateServiceConfig(ECommerceGrpcClientOptions options)
     {
         var serviceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
-        if (options.RetrySafeMethods.Count == 0)
+        if (options.RetryRules() is { } retry)
         {
-            return serviceConfig;
+            serviceConfig.MethodConfigs.Add(retry);
         }
-
-        var retry = new MethodConfig
-        {
-            RetryPolicy = new RetryPolicy
-            {
-                MaxAttempts = options.MaxAttempts,
-                InitialBackoff = TimeSpan.FromMilliseconds(100),
-                MaxBackoff = TimeSpan.FromSeconds(2),
-                BackoffMultiplier = 2,
-                RetryableStatusCodes = { StatusCode.Unavailable },
-            },
-        };
-        foreach (var method in options.RetrySafeMethods)
-        {
-            retry.Names.Add(ParseMethodName(method));
-        }
-
-        serviceConfig.MethodConfigs.Add(retry);
         return serviceConfig;
-    }
-
-    private static MethodName ParseMethodName(string method)
-    {
-        var parts = method.Trim('/').Split('/');
-        return parts switch
-        {
-            [var service] => new MethodName { Service = service },
-            [var service, var name] => new MethodName { Service = service, Method = name },
-            _ => throw new ArgumentException($"'{method}' is not \"package.Service/Method\" or \"package.Service\".", nameof(method)),
-        };
     }
 }

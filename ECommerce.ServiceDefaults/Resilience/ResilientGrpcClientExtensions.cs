@@ -50,7 +50,8 @@ public static class ResilientGrpcClientExtensions
             .ConfigurePrimaryHttpMessageHandler(provider => MeshDiscoveryExtensions.CreateMeshHandler(provider, ChannelOptions(provider)))
             .ConfigureChannel((provider, options) =>
             {
-                options.ServiceConfig = RetryRules(ChannelOptions(provider));
+                // Retries only for the retry-safe methods: a repeated write could charge a card twice.
+                options.ServiceConfig = ChannelOptions(provider).RetryRules() is { } retry ? new ServiceConfig { MethodConfigs = { retry } } : null;
                 options.MaxReceiveMessageSize = GrpcServerExtensions.MaxReceiveMessageSize;
                 options.LoggerFactory = provider.GetRequiredService<ILoggerFactory>();
             })
@@ -58,37 +59,6 @@ public static class ResilientGrpcClientExtensions
             .AddInterceptor(provider => provider.GetRequiredService<ClientCallTelemetryInterceptor>())
             .AddInterceptor(provider => provider.GetRequiredService<GrpcResilienceInterceptors>().For(serviceName));
         return services;
-    }
-
-    /// <summary>grpc-dotnet's retry policy, for the retry-safe methods only: a repeated write could charge a card twice.</summary>
-    private static ServiceConfig? RetryRules(ECommerceGrpcClientOptions options)
-    {
-        if (options.RetrySafeMethods.Count == 0)
-        {
-            return null;
-        }
-        var retry = new MethodConfig
-        {
-            RetryPolicy = new RetryPolicy
-            {
-                MaxAttempts = options.MaxAttempts,
-                InitialBackoff = TimeSpan.FromMilliseconds(100),
-                MaxBackoff = TimeSpan.FromSeconds(2),
-                BackoffMultiplier = 2,
-                RetryableStatusCodes = { StatusCode.Unavailable },
-            },
-        };
-        foreach (var method in options.RetrySafeMethods)
-        {
-            var parts = method.Trim('/').Split('/');
-            retry.Names.Add(parts switch
-            {
-                [var service] => new MethodName { Service = service },
-                [var service, var name] => new MethodName { Service = service, Method = name },
-                _ => throw new ArgumentException($"'{method}' is not \"package.Service/Method\" or \"package.Service\"."),
-            });
-        }
-        return new ServiceConfig { MethodConfigs = { retry } };
     }
 
     /// <summary>One interceptor, so one circuit, per service: every client of a service shares its state.</summary>
