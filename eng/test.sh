@@ -29,8 +29,7 @@ fi
 trap 'kill "$INFRA_PID" 2>/dev/null || true; wait "$INFRA_PID" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # One test project at a time (-m:1): each still runs its own tests in parallel, and on two cores
-# projects competing with each other would only make timing-sensitive checks (search freshness
-# within a second, for one) measure the machine instead of the code.
+# projects competing with each other only make every deadline (process start-up, leases) tighter.
 set +e
 dotnet test ECommerce.sln -c "$configuration" --no-build -nologo -m:1 \
   --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$work/test.log"

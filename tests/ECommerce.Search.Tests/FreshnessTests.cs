@@ -1,38 +1,30 @@
-using System.Diagnostics;
 using ECommerce.Contracts.Events.V1;
 using ECommerce.Contracts.Search.V1;
 
 namespace ECommerce.Search.Tests;
 
 /// <summary>
-/// Runs alone: the one-second promise is about the event path, not about sharing two cores with a
-/// Catalog process starting up in a parallel test class.
+/// Catalog changes reach search through real events, and never out of order. How quickly is measured by
+/// the Search benchmark (catalog commit to searchable, p50 and p99), not here: a timed assertion on two
+/// shared cores measures the machine.
 /// </summary>
-[CollectionDefinition(nameof(FreshnessTests), DisableParallelization = true)]
-public sealed class FreshnessCollection;
-
-/// <summary>Catalog changes reach search through real events: quickly, and never out of order.</summary>
-[Collection(nameof(FreshnessTests))]
 public sealed class FreshnessTests(SearchServiceHost search)
 {
     private readonly TestCatalog _catalog = new();
 
     [Fact]
-    public async Task A_new_product_is_found_within_a_second_of_the_catalogs_commit()
+    public async Task A_new_product_is_found_once_the_catalogs_event_arrives()
     {
         var pen = _catalog.Product("Quillfeather Fountain Pen", "Inkwell");
 
         await search.PublishAsync(new ProductCreated { Product = pen });
-        var committed = Stopwatch.StartNew();
         var hits = await search.Client.SearchUntilAsync(_catalog.Search("quillfeather"), response => response.Hits.Count > 0);
-        var lag = committed.Elapsed;
 
         Assert.Equal(pen.ProductId, hits.Hits.Single().ProductId);
-        Assert.True(lag < TimeSpan.FromSeconds(1), $"visible after {lag.TotalMilliseconds:N0} ms");
     }
 
     [Fact]
-    public async Task A_renamed_product_is_found_by_its_new_name_within_a_second_and_not_by_its_old_one()
+    public async Task A_renamed_product_is_found_by_its_new_name_and_not_by_its_old_one()
     {
         var lamp = _catalog.Product("Brasslight Desk Lamp", "Lumen");
         await search.PublishAndWaitAsync(new ProductCreated { Product = lamp });
@@ -41,11 +33,9 @@ public sealed class FreshnessTests(SearchServiceHost search)
         renamed.Version = 2;
 
         await search.PublishAsync(new ProductUpdated { Product = renamed });
-        var committed = Stopwatch.StartNew();
-        await search.Client.SearchUntilAsync(_catalog.Search("copperglow"), response => response.Hits.Count > 0);
-        var lag = committed.Elapsed;
+        var found = await search.Client.SearchUntilAsync(_catalog.Search("copperglow"), response => response.Hits.Count > 0);
 
-        Assert.True(lag < TimeSpan.FromSeconds(1), $"visible after {lag.TotalMilliseconds:N0} ms");
+        Assert.Equal(lamp.ProductId, found.Hits.Single().ProductId);
         Assert.Empty((await search.Client.SearchAsync(_catalog.Search("brasslight"))).Hits);
     }
 
