@@ -38,6 +38,16 @@ public sealed class ECommerceGrpcClientOptions
     /// <summary>How long an unused connection is kept before it is closed.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>An HTTP/2 handler with these keep-alive and pooling settings; several connections once one is full of streams.</summary>
+    public SocketsHttpHandler CreateHttpHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        KeepAlivePingDelay = KeepAlivePingDelay,
+        KeepAlivePingTimeout = KeepAlivePingTimeout,
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+        PooledConnectionIdleTimeout = PooledConnectionIdleTimeout,
+    };
+
     /// <summary>
     /// grpc-dotnet's retry policy for <see cref="RetrySafeMethods"/> (UNAVAILABLE only, backoff 0.1 s to 2 s),
     /// or null when no method is retry-safe.

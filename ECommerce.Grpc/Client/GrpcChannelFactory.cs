@@ -49,14 +49,7 @@ public sealed class GrpcChannelFactory : IDisposable
     {
         var options = _options.Get(serviceName);
         var addresses = ServiceAddresses.Resolve(_configuration, serviceName, options.EndpointName);
-        var handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = options.KeepAlivePingDelay,
-            KeepAlivePingTimeout = options.KeepAlivePingTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
-        };
+        var handler = options.CreateHttpHandler();
         var channelOptions = new GrpcChannelOptions
         {
             HttpHandler = handler,

@@ -41,14 +41,7 @@ public static class MeshDiscoveryExtensions
     /// </summary>
     public static SocketsHttpHandler CreateMeshHandler(IServiceProvider provider, ECommerceGrpcClientOptions options)
     {
-        var handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = options.KeepAlivePingDelay,
-            KeepAlivePingTimeout = options.KeepAlivePingTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
-        };
+        var handler = options.CreateHttpHandler();
         var inProcess = provider.GetService<InProcessNetwork>();
         if (inProcess is not null)
         {
