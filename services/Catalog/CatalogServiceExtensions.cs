@@ -36,6 +36,7 @@ public static class CatalogServiceExtensions
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<ProductKeeper>();
         builder.Services.AddSingleton<CategoryStore>();
         builder.Services.AddSingleton<StockKeeper>();
         builder.Services.AddHostedService<DemoCatalogLoader>();

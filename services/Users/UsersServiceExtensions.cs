@@ -20,6 +20,7 @@ public static class UsersServiceExtensions
         builder.AddJwtValidation<OwnSigningKeys>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<AccountKeeper>();
         builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RefreshTokens>();

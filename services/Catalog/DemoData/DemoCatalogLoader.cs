@@ -51,7 +51,7 @@ internal sealed class DemoCatalogLoader(NpgsqlDataSource dataSource, CatalogOpti
         var now = clock.GetUtcNow();
         foreach (var (product, categoryPath) in demo.Products)
         {
-            await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, product.ProductId,
+            await Outbox.AddAsync(connection, transaction, product.ProductId,
                 new ProductCreated { Product = CatalogEvents.Snapshot(product, categoryPath, now) }, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
