@@ -1,9 +1,6 @@
 using ECommerce.Users.Api;
 using ECommerce.EventBus;
-using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
-using ECommerce.Users.Accounts;
-using ECommerce.Users.Tokens;
 
 namespace ECommerce.Users;
 

@@ -1,11 +1,5 @@
 using System.Text.RegularExpressions;
-using ECommerce.Catalog.Caching;
-using ECommerce.Catalog.Categories;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Catalog.Products;
-using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
-using ECommerce.Grpc;
 using ECommerce.ServiceDefaults.Authentication;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using ECommerce.Catalog.Events;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Catalog.Products;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace ECommerce.Catalog.DemoData;

@@ -1,11 +1,5 @@
-using ECommerce.Catalog.Categories;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Events;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
 
 namespace ECommerce.Catalog.Events;
 

@@ -1,9 +1,3 @@
-using ECommerce.Catalog.Caching;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
-
 namespace ECommerce.Catalog.Inventory;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
 using MoneyMessage = ECommerce.Contracts.Common.V1.Money;
 
 namespace ECommerce.Catalog.Pricing;

@@ -1,5 +1,3 @@
-using ECommerce.Catalog.Products;
-
 namespace ECommerce.Catalog.Pricing;
 
 /// <summary>

@@ -1,13 +1,4 @@
-using ECommerce.Catalog.Caching;
-using ECommerce.Catalog.Categories;
-using ECommerce.Catalog.Events;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using ECommerce.Grpc;
 using Google.Protobuf.WellKnownTypes;
-using Npgsql;
 
 namespace ECommerce.Catalog.Products;
 

@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
 
 namespace ECommerce.Catalog.Products;
 

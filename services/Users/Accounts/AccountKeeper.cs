@@ -1,9 +1,7 @@
 using ECommerce.Contracts.Events.V1;
 using ECommerce.Contracts.Users.V1;
 using ECommerce.EventBus.Outbox;
-using ECommerce.Users.Tokens;
 using Google.Protobuf.WellKnownTypes;
-using Npgsql;
 
 namespace ECommerce.Users.Accounts;
 

@@ -1,8 +1,4 @@
 using ECommerce.Contracts.Users.V1;
-using ECommerce.Grpc;
-using ECommerce.ServiceDefaults.Authentication;
-using ECommerce.Users.Accounts;
-using ECommerce.Users.Tokens;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
