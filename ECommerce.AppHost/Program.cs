@@ -1,6 +1,7 @@
 using ECommerce.AppHost;
 using ECommerce.AppHost.Infrastructure;
 using ECommerce.AppHost.Services;
+using ECommerce.Contracts.Events;
 
 // The whole mesh, declared. Services get the addresses and connection strings of what they reference through
 // Aspire's environment conventions; `--mode monolith` runs the same services in one process (see docs/apphost.md).
@@ -19,10 +20,7 @@ switch (builder.Configuration["mode"] ?? "mesh")
 
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafkaDevCluster("kafka")
-    .WithTopic("users", partitions: 4)
-    .WithTopic("catalog.products", partitions: 4)
-    .WithTopic("catalog.inventory", partitions: 4);
+var kafka = builder.AddKafkaDevCluster("kafka").WithTopics(EventTopics.All, partitions: 4);
 
 var usersDb = postgres.AddDatabase("users-db", databaseName: "users");
 var users = builder.AddService<Projects.ECommerce_Users>("users")

@@ -1,3 +1,4 @@
+using ECommerce.Contracts.Events;
 using ECommerce.EventBus.Consuming;
 using ECommerce.EventBus.Outbox;
 using Google.Protobuf;
@@ -11,7 +12,7 @@ public static class EventBusServiceCollectionExtensions
 {
     /// <summary>
     /// The outbox relay for this service's database (an <c>NpgsqlDataSource</c> must be registered)
-    /// and the consumer for whatever handlers <see cref="AddEventHandler{TEvent,THandler}"/> adds.
+    /// and the consumer for whatever handlers <see cref="AddSubscription{TEvent,THandler}"/> adds.
     /// </summary>
     public static IServiceCollection AddEventBus(this IServiceCollection services, EventBusOptions options)
     {
@@ -22,6 +23,13 @@ public static class EventBusServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<EventConsumer>());
         return services;
     }
+
+    /// <summary>Handles <typeparamref name="TEvent"/> from its topic (<see cref="EventTopics"/>) with <typeparamref name="THandler"/> (scoped).</summary>
+    /// <param name="partitionsInParallel">See <see cref="AddEventHandler{TEvent,THandler}"/>.</param>
+    public static IServiceCollection AddSubscription<TEvent, THandler>(this IServiceCollection services, bool partitionsInParallel = true)
+        where TEvent : IMessage<TEvent>, new()
+        where THandler : class, IEventHandler<TEvent> =>
+        services.AddEventHandler<TEvent, THandler>(EventTopics.Of<TEvent>(), partitionsInParallel);
 
     /// <summary>Handles <typeparamref name="TEvent"/> from <paramref name="topic"/> with <typeparamref name="THandler"/> (scoped).</summary>
     /// <param name="partitionsInParallel">

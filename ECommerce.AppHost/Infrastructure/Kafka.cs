@@ -75,6 +75,16 @@ public static class KafkaBuilderExtensions
     }
 
     /// <summary>A topic with an exact partition count (the mock brokers do not serve Kafka's CreateTopics).</summary>
+    /// <summary>Creates each of <paramref name="names"/> (the domain events' <c>EventTopics.All</c>) with that many partitions.</summary>
+    public static IResourceBuilder<KafkaClusterResource> WithTopics(this IResourceBuilder<KafkaClusterResource> builder, IEnumerable<string> names, int partitions)
+    {
+        foreach (var name in names)
+        {
+            builder.WithTopic(name, partitions);
+        }
+        return builder;
+    }
+
     public static IResourceBuilder<KafkaClusterResource> WithTopic(this IResourceBuilder<KafkaClusterResource> builder, string name, int partitions)
     {
         builder.Resource.Topics[name] = partitions;

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace ECommerce.EventBus.Consuming;
 
-/// <summary>Reacts to one kind of event. Registered with <c>services.AddEventHandler&lt;TEvent, THandler&gt;(topic)</c>.</summary>
+/// <summary>Reacts to one kind of event. Registered with <c>services.AddSubscription&lt;TEvent, THandler&gt;()</c>.</summary>
 /// <remarks>
 /// The handler runs inside <see cref="EventContext.Transaction"/>, which also records the event as
 /// processed: write the handler's own changes (and any outbox events) through it, and a re-delivered

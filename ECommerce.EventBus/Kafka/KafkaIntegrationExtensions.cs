@@ -34,8 +34,7 @@ public static class KafkaIntegrationExtensions
         configureSettings?.Invoke(settings);
         if (string.IsNullOrWhiteSpace(settings.ConnectionString))
         {
-            throw new InvalidOperationException(
-                $"The connection string '{connectionName}' is missing. Set ConnectionStrings__{connectionName} to the Kafka bootstrap servers (the AppHost does this).");
+            throw new InvalidOperationException(MissingConnectionString(connectionName));
         }
 
         builder.Services.AddSingleton(settings);
@@ -52,4 +51,7 @@ public static class KafkaIntegrationExtensions
         }
         return settings;
     }
+
+    internal static string MissingConnectionString(string connectionName) =>
+        $"The connection string '{connectionName}' is missing. Set ConnectionStrings__{connectionName} to the Kafka bootstrap servers (the AppHost does this).";
 }

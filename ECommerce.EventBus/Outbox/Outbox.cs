@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ECommerce.Contracts.Events;
 using Google.Protobuf;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,6 +12,12 @@ namespace ECommerce.EventBus.Outbox;
 /// </summary>
 public static class Outbox
 {
+    /// <summary>Records <paramref name="event"/> for its own topic (<see cref="EventTopics"/>).</summary>
+    /// <param name="key">The aggregate id: events with one key keep their order.</param>
+    public static Task<Guid> AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key, IMessage @event,
+        CancellationToken cancellationToken = default) =>
+        AddAsync(connection, transaction, EventTopics.Of(@event.Descriptor), key, @event, cancellationToken);
+
     /// <param name="topic">The Kafka topic, e.g. "orders".</param>
     /// <param name="key">The aggregate id: events with one key keep their order.</param>
     /// <returns>The event's id (CloudEvents "id"), which consumers use to handle it once.</returns>

@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ECommerce.Benchmarking;
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Events.V1;
+using ECommerce.Contracts.Events;
 using ECommerce.Contracts.Search.V1;
-using ECommerce.EventBus;
 using ECommerce.EventBus.Outbox;
+using ECommerce.EventBus;
 using ECommerce.LocalInfrastructure.Kafka;
-using ECommerce.Search.Indexing;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ECommerce.Benchmarking;
 
 namespace ECommerce.Search.Benchmarks;
 
@@ -69,7 +69,7 @@ internal static class FreshnessBenchmark
             await using (var transaction = await connection.BeginTransactionAsync())
             {
                 var product = Product(marker);
-                await Outbox.AddAsync(connection, transaction, CatalogEventHandlers.ProductsTopic, product.ProductId, new ProductCreated { Product = product });
+                await Outbox.AddAsync(connection, transaction, EventTopics.CatalogProducts, product.ProductId, new ProductCreated { Product = product });
                 await transaction.CommitAsync();
             }
             watches.Add(WatchAsync(search, marker, Stopwatch.GetTimestamp(), lags));

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using ECommerce.Contracts.Events;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.LocalInfrastructure.Postgres;
 using ECommerce.Search.Benchmarks;
-using ECommerce.Search.Indexing;
 using Npgsql;
 
 // dotnet run -c Release --project benchmarks/ECommerce.Search.Benchmarks [-- seconds [products]]
@@ -17,8 +17,8 @@ Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 
 await using var postgres = await PostgresServer.StartAsync();
 using var kafka = KafkaDevCluster.Start();
-kafka.CreateTopic(CatalogEventHandlers.ProductsTopic, 3);
-kafka.CreateTopic(CatalogEventHandlers.InventoryTopic, 3);
+kafka.CreateTopic(EventTopics.CatalogProducts, 3);
+kafka.CreateTopic(EventTopics.CatalogInventory, 3);
 var searchDatabase = await postgres.CreateDatabaseAsync("search_bench");
 await using var search = await SearchHost.StartAsync(searchDatabase, kafka);
 

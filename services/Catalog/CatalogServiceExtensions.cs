@@ -1,10 +1,5 @@
 using ECommerce.Catalog.Api;
-using ECommerce.Catalog.Caching;
-using ECommerce.Catalog.Categories;
 using ECommerce.Catalog.DemoData;
-using ECommerce.Catalog.Inventory;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Catalog.Products;
 using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
@@ -36,6 +31,7 @@ public static class CatalogServiceExtensions
         builder.Services.AddSingleton<CatalogCache>();
 
         builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<ProductKeeper>();
         builder.Services.AddSingleton<CategoryStore>();
         builder.Services.AddSingleton<StockKeeper>();
         builder.Services.AddHostedService<DemoCatalogLoader>();

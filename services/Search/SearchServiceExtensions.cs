@@ -25,11 +25,11 @@ public static class SearchServiceExtensions
         builder.Services.AddSingleton<CatalogSnapshots>();
         builder.Services.AddSingleton<PageToken>();
         builder.Services
-            .AddEventHandler<ProductCreated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
-            .AddEventHandler<ProductUpdated, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
-            .AddEventHandler<ProductDeleted, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
-            .AddEventHandler<PriceChanged, CatalogEventHandlers>(CatalogEventHandlers.ProductsTopic)
-            .AddEventHandler<InventoryChanged, CatalogEventHandlers>(CatalogEventHandlers.InventoryTopic);
+            .AddSubscription<ProductCreated, CatalogEventHandlers>()
+            .AddSubscription<ProductUpdated, CatalogEventHandlers>()
+            .AddSubscription<ProductDeleted, CatalogEventHandlers>()
+            .AddSubscription<PriceChanged, CatalogEventHandlers>()
+            .AddSubscription<InventoryChanged, CatalogEventHandlers>();
         return builder;
     }
 

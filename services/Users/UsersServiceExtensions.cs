@@ -1,9 +1,6 @@
 using ECommerce.Users.Api;
 using ECommerce.EventBus;
-using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
-using ECommerce.Users.Accounts;
-using ECommerce.Users.Tokens;
 
 namespace ECommerce.Users;
 
@@ -20,6 +17,7 @@ public static class UsersServiceExtensions
         builder.AddJwtValidation<OwnSigningKeys>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<AccountKeeper>();
         builder.Services.AddSingleton<PasswordHashing>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RefreshTokens>();

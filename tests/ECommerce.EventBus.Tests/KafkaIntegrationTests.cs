@@ -1,3 +1,4 @@
+using ECommerce.EventBus;
 using ECommerce.EventBus.Kafka;
 using ECommerce.LocalInfrastructure.Processes;
 using ECommerce.Testing;
@@ -44,6 +45,18 @@ public sealed class KafkaIntegrationTests(TestInfrastructure infrastructure)
         using var host = builder.Build();
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
         return report.Entries["kafka-kafka"];
+    }
+
+    [Fact]
+    public async Task Without_a_connection_string_the_bus_can_be_built_for_unit_tests_but_the_host_does_not_start()
+    {
+        var builder = Builder([]);
+
+        builder.AddEventBus("unit-test");
+        using var host = builder.Build();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Set ConnectionStrings__kafka", refused.Message, StringComparison.Ordinal);
     }
 
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)

@@ -1,7 +1,7 @@
 using ECommerce.Contracts.Catalog.V1;
+using ECommerce.Contracts.Events;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.LocalInfrastructure.Kafka;
-using ECommerce.Search.Indexing;
 using ECommerce.Testing;
 using Grpc.Core;
 using Npgsql;
@@ -28,7 +28,7 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var topic in new[] { CatalogEventHandlers.ProductsTopic, CatalogEventHandlers.InventoryTopic })
+        foreach (var topic in new[] { EventTopics.CatalogProducts, EventTopics.CatalogInventory })
         {
             _kafka.CreateTopic(topic, 3);
         }

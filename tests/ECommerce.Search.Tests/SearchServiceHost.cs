@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using ECommerce.Contracts.Events;
 using ECommerce.Contracts.Search.V1;
-using ECommerce.EventBus;
 using ECommerce.EventBus.Consuming;
 using ECommerce.EventBus.Outbox;
+using ECommerce.EventBus;
 using ECommerce.LocalInfrastructure.Kafka;
-using ECommerce.Search.Indexing;
 using ECommerce.Testing;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +36,7 @@ public sealed class SearchServiceHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var topic in new[] { CatalogEventHandlers.ProductsTopic, CatalogEventHandlers.InventoryTopic })
+        foreach (var topic in new[] { EventTopics.CatalogProducts, EventTopics.CatalogInventory })
         {
             _infrastructure.Kafka.CreateTopic(topic, 3);
             _infrastructure.Kafka.CreateTopic(EventConsumer.DeadLetterTopic(topic), 1);
@@ -83,11 +83,11 @@ public sealed class SearchServiceHost : IAsyncLifetime
         {
             var (topic, key) = @event switch
             {
-                Contracts.Events.V1.ProductCreated created => (CatalogEventHandlers.ProductsTopic, created.Product.ProductId),
-                Contracts.Events.V1.ProductUpdated updated => (CatalogEventHandlers.ProductsTopic, updated.Product.ProductId),
-                Contracts.Events.V1.ProductDeleted deleted => (CatalogEventHandlers.ProductsTopic, deleted.ProductId),
-                Contracts.Events.V1.PriceChanged price => (CatalogEventHandlers.ProductsTopic, price.ProductId),
-                Contracts.Events.V1.InventoryChanged stock => (CatalogEventHandlers.InventoryTopic, stock.Sku),
+                Contracts.Events.V1.ProductCreated created => (EventTopics.CatalogProducts, created.Product.ProductId),
+                Contracts.Events.V1.ProductUpdated updated => (EventTopics.CatalogProducts, updated.Product.ProductId),
+                Contracts.Events.V1.ProductDeleted deleted => (EventTopics.CatalogProducts, deleted.ProductId),
+                Contracts.Events.V1.PriceChanged price => (EventTopics.CatalogProducts, price.ProductId),
+                Contracts.Events.V1.InventoryChanged stock => (EventTopics.CatalogInventory, stock.Sku),
                 _ => throw new ArgumentOutOfRangeException(nameof(events), @event.Descriptor.FullName, "not a catalog event"),
             };
             ids.Add(await Outbox.AddAsync(connection, transaction, topic, key, @event));

@@ -20,7 +20,7 @@ public sealed class UsersServiceHost : IAsyncLifetime
     public Contracts.Users.V1.UsersService.UsersServiceClient Client { get; private set; } = null!;
     public string DatabaseConnectionString { get; private set; } = "";
     public Uri Address => _service!.Address;
-    public string Topic => Api.UsersApi.EventsTopic;
+    public string Topic => ECommerce.Contracts.Events.EventTopics.Users;
     public string KafkaBootstrapServers => _infrastructure.Kafka.BootstrapServers;
 
     public async ValueTask InitializeAsync()

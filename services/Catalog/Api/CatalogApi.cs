@@ -1,27 +1,17 @@
 using System.Text.RegularExpressions;
-using ECommerce.Catalog.Caching;
-using ECommerce.Catalog.Categories;
-using ECommerce.Catalog.Events;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Catalog.Products;
-using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using ECommerce.Grpc;
 using ECommerce.ServiceDefaults.Authentication;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Npgsql;
 using GrpcStatus = Grpc.Core.Status;
 
 namespace ECommerce.Catalog.Api;
 
 /// <summary>The ecommerce.catalog.v1.CatalogService contract: anyone reads (through the cache), admins change.</summary>
 internal sealed partial class CatalogApi(
-    NpgsqlDataSource dataSource,
+    ProductKeeper keeper,
     ProductStore products,
     CategoryStore categories,
     CatalogCache cache,
@@ -138,7 +128,7 @@ internal sealed partial class CatalogApi(
         var total = products.CountAsync(categoryId, context.CancellationToken);
         await Task.WhenAll(listing, total);
         var found = listing.Result;
-        var now = Now();
+        var now = clock.StoredNow();
         var response = new ListProductsResponse { Page = new PageResponse { TotalSize = total.Result } };
         response.Products.Add(found.Take(pageSize).Select(product => Prices.WithEffectivePrices(product, now)));
         if (found.Count > pageSize)
@@ -168,8 +158,7 @@ internal sealed partial class CatalogApi(
             // A SKU cached for a product since deleted: ask the database, which knows the truth.
             await cache.InvalidateAsync($"sku:{request.Sku}");
             product = await products.FindProductIdBySkuAsync(request.Sku, context.CancellationToken) is { } id ? await products.FindAsync(id, context.CancellationToken) : null;
-            variant = product?.Variants.FirstOrDefault(variant => variant.Sku == request.Sku)
-                ?? throw new RpcException(new GrpcStatus(StatusCode.NotFound, $"SKU {request.Sku} does not exist."));
+            variant = product?.Variants.FirstOrDefault(variant => variant.Sku == request.Sku) ?? throw UnknownSku(request.Sku);
         }
         Prices.WithEffectivePrices(product!, clock.GetUtcNow());
         return new GetVariantResponse { Product = product, Variant = variant };
@@ -183,7 +172,6 @@ internal sealed partial class CatalogApi(
         {
             violations.Add("product", "is required").ThrowIfAny();
         }
-        var now = Now();
         var product = request.Product!.Clone();
         product.ProductId = Guid.CreateVersion7().ToString();
         product.Name = product.Name.Trim();
@@ -193,28 +181,14 @@ internal sealed partial class CatalogApi(
         violations.ThrowIfAny();
         product.Variants.Clear();
         product.Variants.Add(variants);
-        product.CreatedAt = product.UpdatedAt = Timestamp.FromDateTimeOffset(now);
-        product.Etag = "1";
 
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var categoryPath = await CategoryStore.PathAsync(connection, transaction, Guid.Parse(product.CategoryId), context.CancellationToken);
-        if (categoryPath.Count == 0)
+        return await keeper.CreateAsync(product, context.CancellationToken) switch
         {
-            throw CategoryNotFound(Guid.Parse(product.CategoryId));
-        }
-        try
-        {
-            await ProductStore.InsertAsync(connection, transaction, product, context.CancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, $"A SKU of this product already exists: {e.Detail}"));
-        }
-        await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, product.ProductId,
-            new ProductCreated { Product = CatalogEvents.Snapshot(product, categoryPath, now) }, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        return new CreateProductResponse { Product = Prices.WithEffectivePrices(product, now) };
+            ProductCreation.Created created => new CreateProductResponse { Product = created.Product },
+            ProductCreation.UnknownCategory unknown => throw CategoryNotFound(unknown.CategoryId),
+            ProductCreation.SkuTaken taken => throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, $"A SKU of this product already exists: {taken.Detail}")),
+            _ => throw new InvalidOperationException("Unknown product creation outcome."),
+        };
     }
 
     [Authorize(Roles = AccessTokens.AdminRole)]
@@ -239,78 +213,29 @@ internal sealed partial class CatalogApi(
         }
         violations.ThrowIfAny();
 
-        var now = Now();
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var current = await LockProductAsync(connection, transaction, productId, context);
-        if (changes.Etag.Length > 0 && changes.Etag != current.Etag)
+        return await keeper.UpdateAsync(productId, changes, paths, context.CancellationToken) switch
         {
-            throw new RpcException(new GrpcStatus(StatusCode.Aborted, $"Product {productId} changed since it was read (etag {changes.Etag}, now {current.Etag}); read it again."));
-        }
-        var updated = ApplyChanges(current, changes, paths, violations);
-        violations.ThrowIfAny();
-        updated.UpdatedAt = Timestamp.FromDateTimeOffset(now);
-        updated.Etag = (long.Parse(current.Etag) + 1).ToString();
-        if (paths.Contains("category_id") && (await CategoryStore.PathAsync(connection, transaction, Guid.Parse(updated.CategoryId), context.CancellationToken)).Count == 0)
-        {
-            throw CategoryNotFound(Guid.Parse(updated.CategoryId));
-        }
-        await ProductStore.UpdateAsync(connection, transaction, updated, context.CancellationToken);
-        foreach (var (before, after) in current.Variants.Zip(updated.Variants).Where(pair => !pair.First.Price.Equals(pair.Second.Price)))
-        {
-            await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, updated.ProductId, new PriceChanged
-            {
-                ProductId = updated.ProductId,
-                Sku = after.Sku,
-                OldPrice = Prices.EffectivePrice(before.Price, before.Sale, now),
-                NewPrice = Prices.EffectivePrice(after.Price, after.Sale, now),
-                SaleEndsAt = Prices.IsRunning(after.Sale, now) ? after.Sale.EndsAt : null,
-            }, context.CancellationToken);
-        }
-        await CatalogEvents.AddProductUpdatedAsync(connection, transaction, updated, now, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        await cache.InvalidateAsync(CatalogCache.ProductKey(productId));
-        return new UpdateProductResponse { Product = Prices.WithEffectivePrices(updated, now) };
+            ProductUpdate.Updated updated => new UpdateProductResponse { Product = updated.Product },
+            ProductUpdate.NotFound => throw ProductNotFound(productId),
+            ProductUpdate.Stale stale => throw new RpcException(new GrpcStatus(StatusCode.Aborted,
+                $"Product {productId} changed since it was read (etag {changes.Etag}, now {stale.CurrentEtag}); read it again.")),
+            ProductUpdate.Invalid invalid => throw invalid.Violations.ToException(),
+            ProductUpdate.UnknownCategory unknown => throw CategoryNotFound(unknown.CategoryId),
+            _ => throw new InvalidOperationException("Unknown product update outcome."),
+        };
     }
 
     [Authorize(Roles = AccessTokens.AdminRole)]
     public override async Task<DeleteProductResponse> DeleteProduct(DeleteProductRequest request, ServerCallContext context)
     {
         var productId = ParseId(request.ProductId, "product_id", "a product id");
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var current = await LockProductAsync(connection, transaction, productId, context);
-        var reservedSkus = new List<string>();
-        await using (var reserved = new NpgsqlCommand("SELECT sku FROM variants WHERE product_id = $1 AND reserved > 0 ORDER BY sku", connection, transaction)
+        return await keeper.DeleteAsync(productId, context.CancellationToken) switch
         {
-            Parameters = { new() { Value = productId } },
-        })
-        await using (var reader = await reserved.ExecuteReaderAsync(context.CancellationToken))
-        {
-            while (await reader.ReadAsync(context.CancellationToken))
-            {
-                reservedSkus.Add(reader.GetString(0));
-            }
-        }
-        if (reservedSkus.Count > 0)
-        {
-            var failure = new PreconditionFailure();
-            failure.Violations.Add(reservedSkus.Select(sku => new PreconditionFailure.Types.Violation
-            {
-                Type = "STOCK_RESERVED", Subject = $"skus/{sku}", Description = "has stock reserved for an order",
-            }));
-            throw GrpcErrors.WithDetails(StatusCode.FailedPrecondition,
-                $"Product {productId} has stock reserved for orders ({string.Join(", ", reservedSkus)}); delete it once they are committed or released.", failure);
-        }
-        await using (var delete = new NpgsqlCommand("DELETE FROM products WHERE product_id = $1", connection, transaction) { Parameters = { new() { Value = productId } } })
-        {
-            await delete.ExecuteNonQueryAsync(context.CancellationToken);
-        }
-        await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, current.ProductId,
-            new ProductDeleted { ProductId = current.ProductId, Version = long.Parse(current.Etag) + 1 }, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        await cache.InvalidateAsync(CatalogCache.ProductKey(productId));
-        return new DeleteProductResponse();
+            ProductDeletion.Deleted => new DeleteProductResponse(),
+            ProductDeletion.NotFound => throw ProductNotFound(productId),
+            ProductDeletion.StockReserved reserved => throw StockReserved(productId, reserved.Skus),
+            _ => throw new InvalidOperationException("Unknown product deletion outcome."),
+        };
     }
 
     [Authorize(Roles = AccessTokens.AdminRole)]
@@ -329,108 +254,19 @@ internal sealed partial class CatalogApi(
         }
         violations.ThrowIfAny();
 
-        var now = Now();
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var productId = await products.FindProductIdBySkuAsync(request.Sku, context.CancellationToken)
-            ?? throw new RpcException(new GrpcStatus(StatusCode.NotFound, $"SKU {request.Sku} does not exist."));
-        var current = await LockProductAsync(connection, transaction, productId, context);
-        var before = current.Variants.Single(variant => variant.Sku == request.Sku);
-        if (request.Sale is not null && request.Sale.Price.CurrencyCode != current.BasePrice.CurrencyCode)
+        return await keeper.SetSalePriceAsync(request.Sku, request.Sale, context.CancellationToken) switch
         {
-            new FieldViolations().Add("sale.price.currency_code", $"must be the product's currency, {current.BasePrice.CurrencyCode}").ThrowIfAny();
-        }
-        await using (var update = new NpgsqlCommand("UPDATE variants SET sale_price = $2, sale_starts_at = $3, sale_ends_at = $4, sale_announced = $5 WHERE sku = $1",
-            connection, transaction)
-        {
-            Parameters =
-            {
-                new() { Value = request.Sku },
-                new() { Value = request.Sale is null ? DBNull.Value : Prices.ToDecimal(request.Sale.Price), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric },
-                new() { Value = request.Sale is null ? DBNull.Value : request.Sale.StartsAt.ToDateTimeOffset(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
-                new() { Value = request.Sale is null ? DBNull.Value : request.Sale.EndsAt.ToDateTimeOffset(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
-                // The PriceChanged below announces the price of this moment; SaleClock announces the next change.
-                new() { Value = Prices.IsRunning(request.Sale, now) },
-            },
-        })
-        {
-            await update.ExecuteNonQueryAsync(context.CancellationToken);
-        }
-        await ProductStore.TouchAsync(connection, transaction, productId, now, context.CancellationToken);
-        var updated = await LockProductAsync(connection, transaction, productId, context);
-        var after = updated.Variants.Single(variant => variant.Sku == request.Sku);
-        await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, updated.ProductId, new PriceChanged
-        {
-            ProductId = updated.ProductId,
-            Sku = request.Sku,
-            OldPrice = Prices.EffectivePrice(before.Price, before.Sale, now),
-            NewPrice = Prices.EffectivePrice(after.Price, after.Sale, now),
-            SaleEndsAt = Prices.IsRunning(after.Sale, now) ? after.Sale.EndsAt : null,
-        }, context.CancellationToken);
-        await CatalogEvents.AddProductUpdatedAsync(connection, transaction, updated, now, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        await cache.InvalidateAsync(CatalogCache.ProductKey(productId));
-        after.EffectivePrice = Prices.EffectivePrice(after.Price, after.Sale, now);
-        return new SetSalePriceResponse { Variant = after };
-    }
-
-    /// <summary>The time to the microsecond, as PostgreSQL stores it, so what a write returns is what a read returns.</summary>
-    private DateTimeOffset Now()
-    {
-        var now = clock.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+            SalePriceChange.Changed changed => new SetSalePriceResponse { Variant = changed.Variant },
+            SalePriceChange.UnknownSku => throw UnknownSku(request.Sku),
+            SalePriceChange.UnknownProduct unknown => throw ProductNotFound(unknown.ProductId),
+            SalePriceChange.WrongCurrency wrong => throw new FieldViolations()
+                .Add("sale.price.currency_code", $"must be the product's currency, {wrong.ProductCurrency}").ToException(),
+            _ => throw new InvalidOperationException("Unknown sale price outcome."),
+        };
     }
 
     private Task<Product?> CachedProductAsync(Guid productId, ServerCallContext context) =>
         cache.GetOrLoadAsync(CatalogCache.ProductKey(productId), Product.Parser, () => products.FindAsync(productId, context.CancellationToken));
-
-    /// <summary>Reads a product and locks its row until the transaction ends, so concurrent changes to it take turns.</summary>
-    private static async Task<Product> LockProductAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid productId, ServerCallContext context) =>
-        (await ProductStore.ReadAsync(connection, transaction, $"SELECT {ProductStore.ProductColumns} FROM products WHERE product_id = $1 FOR UPDATE",
-            [productId], context.CancellationToken)).SingleOrDefault()
-        ?? throw ProductNotFound(productId);
-
-    private static Product ApplyChanges(Product current, Product changes, List<string> paths, FieldViolations violations)
-    {
-        var updated = current.Clone();
-        if (paths.Contains("name")) updated.Name = changes.Name.Trim();
-        if (paths.Contains("description")) updated.Description = changes.Description;
-        if (paths.Contains("brand")) updated.Brand = changes.Brand;
-        if (paths.Contains("category_id")) updated.CategoryId = changes.CategoryId;
-        if (paths.Contains("image_urls"))
-        {
-            updated.ImageUrls.Clear();
-            updated.ImageUrls.Add(changes.ImageUrls);
-        }
-        if (paths.Contains("base_price"))
-        {
-            violations.Check(changes.BasePrice.CurrencyCode == current.BasePrice.CurrencyCode, "product.base_price.currency_code",
-                $"must stay the product's currency, {current.BasePrice.CurrencyCode}");
-            updated.BasePrice = changes.BasePrice;
-        }
-        if (paths.Contains("variants"))
-        {
-            for (var i = 0; i < changes.Variants.Count; i++)
-            {
-                var change = changes.Variants[i];
-                var variant = updated.Variants.FirstOrDefault(existing => existing.Sku == change.Sku);
-                if (variant is null)
-                {
-                    violations.Add($"product.variants[{i}].sku", "must be a SKU of this product; variants cannot be added or removed after creation");
-                    continue;
-                }
-                if (change.Price is not null)
-                {
-                    violations.Check(change.Price.CurrencyCode == current.BasePrice.CurrencyCode, $"product.variants[{i}].price.currency_code",
-                        $"must be the product's currency, {current.BasePrice.CurrencyCode}");
-                    variant.Price = change.Price;
-                }
-                variant.ImageUrls.Clear();
-                variant.ImageUrls.Add(change.ImageUrls);
-            }
-        }
-        return updated;
-    }
 
     private async Task<Category> FindCategoryAsync(Guid categoryId, ServerCallContext context) =>
         await categories.FindAsync(categoryId, context.CancellationToken) ?? throw CategoryNotFound(categoryId);
@@ -453,6 +289,19 @@ internal sealed partial class CatalogApi(
 
     private static Guid ParseId(string value, string field, string what) =>
         Guid.TryParse(value, out var id) ? id : throw new FieldViolations().Add(field, $"must be {what}").ToException();
+
+    private static RpcException StockReserved(Guid productId, IReadOnlyList<string> skus)
+    {
+        var failure = new PreconditionFailure();
+        failure.Violations.Add(skus.Select(sku => new PreconditionFailure.Types.Violation
+        {
+            Type = "STOCK_RESERVED", Subject = $"skus/{sku}", Description = "has stock reserved for an order",
+        }));
+        return GrpcErrors.WithDetails(StatusCode.FailedPrecondition,
+            $"Product {productId} has stock reserved for orders ({string.Join(", ", skus)}); delete it once they are committed or released.", failure);
+    }
+
+    private static RpcException UnknownSku(string sku) => new(new GrpcStatus(StatusCode.NotFound, $"SKU {sku} does not exist."));
 
     private static RpcException ProductNotFound(Guid productId) => new(new GrpcStatus(StatusCode.NotFound, $"Product {productId} does not exist."));
 

@@ -1,7 +1,3 @@
-using ECommerce.Catalog.Inventory;
-using ECommerce.Catalog.Products;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
 using ECommerce.ServiceDefaults.Authentication;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;

@@ -1,5 +1,3 @@
-using ECommerce.Contracts.Catalog.V1;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace ECommerce.Catalog.Categories;

@@ -1,5 +1,3 @@
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ECommerce.Catalog.DemoData;

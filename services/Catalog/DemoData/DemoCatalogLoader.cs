@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using ECommerce.Catalog.Events;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Catalog.Products;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace ECommerce.Catalog.DemoData;
@@ -51,7 +45,7 @@ internal sealed class DemoCatalogLoader(NpgsqlDataSource dataSource, CatalogOpti
         var now = clock.GetUtcNow();
         foreach (var (product, categoryPath) in demo.Products)
         {
-            await Outbox.AddAsync(connection, transaction, CatalogEvents.ProductsTopic, product.ProductId,
+            await Outbox.AddAsync(connection, transaction, product.ProductId,
                 new ProductCreated { Product = CatalogEvents.Snapshot(product, categoryPath, now) }, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

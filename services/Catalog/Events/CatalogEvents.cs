@@ -1,21 +1,13 @@
-using ECommerce.Catalog.Categories;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
+using ECommerce.Contracts.Common.V1;
+using ECommerce.Contracts.Events;
 
 namespace ECommerce.Catalog.Events;
 
-/// <summary>The topics the catalog publishes to (through the outbox) and the snapshots they carry.</summary>
+/// <summary>
+/// The events the catalog publishes (through the outbox, on the topics of <see cref="EventTopics"/>) and the snapshots they carry.
+/// </summary>
 internal static class CatalogEvents
 {
-    /// <summary>ProductCreated, ProductUpdated, ProductDeleted and PriceChanged; key: product id.</summary>
-    public const string ProductsTopic = "catalog.products";
-
-    /// <summary>InventoryChanged and StockLevelLow; key: SKU.</summary>
-    public const string InventoryTopic = "catalog.inventory";
-
     /// <summary>
     /// The product's searchable state as of <paramref name="now"/>; the version is the product's own,
     /// which every change increases.
@@ -48,12 +40,25 @@ internal static class CatalogEvents
         return snapshot;
     }
 
+    /// <summary>
+    /// A SKU's effective price moved from <paramref name="oldPrice"/> to what <paramref name="after"/> costs at
+    /// <paramref name="now"/>; while a sale runs, the event says when it ends.
+    /// </summary>
+    public static PriceChanged PriceChanged(string productId, Money oldPrice, Variant after, DateTimeOffset now) => new()
+    {
+        ProductId = productId,
+        Sku = after.Sku,
+        OldPrice = oldPrice,
+        NewPrice = Prices.EffectivePrice(after.Price, after.Sale, now),
+        SaleEndsAt = Prices.IsRunning(after.Sale, now) ? after.Sale.EndsAt : null,
+    };
+
     /// <summary>Records ProductUpdated with the product's snapshot in the transaction of the change.</summary>
     public static async Task AddProductUpdatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Product product, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var categoryPath = await CategoryStore.PathAsync(connection, transaction, Guid.Parse(product.CategoryId), cancellationToken);
-        await Outbox.AddAsync(connection, transaction, ProductsTopic, product.ProductId,
+        await Outbox.AddAsync(connection, transaction, product.ProductId,
             new ProductUpdated { Product = Snapshot(product, categoryPath, now) }, cancellationToken);
     }
 }

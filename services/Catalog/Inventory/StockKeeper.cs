@@ -1,10 +1,3 @@
-using ECommerce.Catalog.Caching;
-using ECommerce.Catalog.Events;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Contracts.Events.V1;
-using ECommerce.EventBus.Outbox;
-using Npgsql;
-
 namespace ECommerce.Catalog.Inventory;
 
 /// <summary>
@@ -252,7 +245,7 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
     {
         foreach (var change in changes)
         {
-            await Outbox.AddAsync(connection, transaction, CatalogEvents.InventoryTopic, change.Sku, new InventoryChanged
+            await Outbox.AddAsync(connection, transaction, change.Sku, new InventoryChanged
             {
                 Sku = change.Sku,
                 ProductId = change.ProductId.ToString(),
@@ -264,7 +257,7 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
             }, cancellationToken);
             if (StockRules.FellToLow(change.AvailableBefore, change.Available, options.LowStockThreshold))
             {
-                await Outbox.AddAsync(connection, transaction, CatalogEvents.InventoryTopic, change.Sku, new StockLevelLow
+                await Outbox.AddAsync(connection, transaction, change.Sku, new StockLevelLow
                 {
                     Sku = change.Sku,
                     ProductId = change.ProductId.ToString(),

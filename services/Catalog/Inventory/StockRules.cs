@@ -1,6 +1,3 @@
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
-
 namespace ECommerce.Catalog.Inventory;
 
 /// <summary>The rules of stock that need no database: what a valid order line is, and when stock counts as low.</summary>

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
 using MoneyMessage = ECommerce.Contracts.Common.V1.Money;
 
 namespace ECommerce.Catalog.Pricing;
@@ -9,17 +6,11 @@ namespace ECommerce.Catalog.Pricing;
 /// Money as the contract carries it (units + nanos) and as the database stores it (numeric with
 /// nine decimals): decimal holds both exactly, so an amount round-trips without rounding.
 /// </summary>
-internal static partial class Prices
+internal static class Prices
 {
-    private const decimal NanosPerUnit = 1_000_000_000m;
+    public static decimal ToDecimal(MoneyMessage money) => money.ToDecimal();
 
-    public static decimal ToDecimal(MoneyMessage money) => money.Units + money.Nanos / NanosPerUnit;
-
-    public static MoneyMessage ToMoney(string currencyCode, decimal amount)
-    {
-        var units = decimal.Truncate(amount);
-        return new MoneyMessage { CurrencyCode = currencyCode, Units = (long)units, Nanos = (int)((amount - units) * NanosPerUnit) };
-    }
+    public static MoneyMessage ToMoney(string currencyCode, decimal amount) => MoneyMessage.FromDecimal(currencyCode, amount);
 
     /// <summary>Checks a price: an ISO 4217 code, nanos in range, and not negative.</summary>
     public static void Check(MoneyMessage? price, string field, FieldViolations violations, string? requiredCurrency = null)
@@ -30,10 +21,10 @@ internal static partial class Prices
             return;
         }
         violations
-            .Check(CurrencyCode().IsMatch(price.CurrencyCode), $"{field}.currency_code", "must be an ISO 4217 code such as \"EUR\"")
-            .Check(price.Nanos is > -1_000_000_000 and < 1_000_000_000, $"{field}.nanos", "must be between -999,999,999 and 999,999,999")
-            .Check(price.Units >= 0 && price.Nanos >= 0, field, "must not be negative");
-        if (requiredCurrency is not null && CurrencyCode().IsMatch(price.CurrencyCode))
+            .Check(MoneyMessage.IsCurrencyCode(price.CurrencyCode), $"{field}.currency_code", "must be an ISO 4217 code such as \"EUR\"")
+            .Check(price.HasValidNanos, $"{field}.nanos", "must be between -999,999,999 and 999,999,999")
+            .Check(!price.IsNegative, field, "must not be negative");
+        if (requiredCurrency is not null && MoneyMessage.IsCurrencyCode(price.CurrencyCode))
         {
             violations.Check(price.CurrencyCode == requiredCurrency, $"{field}.currency_code", $"must be the product's currency, {requiredCurrency}");
         }
@@ -47,6 +38,13 @@ internal static partial class Prices
         sale?.Price is not null && sale.StartsAt is not null && sale.EndsAt is not null
         && sale.StartsAt.ToDateTimeOffset() <= now && now < sale.EndsAt.ToDateTimeOffset();
 
+    /// <summary>The time to the microsecond, as PostgreSQL stores it, so what a write returns is what a read returns.</summary>
+    public static DateTimeOffset StoredNow(this TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
     /// <summary>Fills every variant's effective price for the moment of the read.</summary>
     public static Product WithEffectivePrices(Product product, DateTimeOffset now)
     {
@@ -56,7 +54,4 @@ internal static partial class Prices
         }
         return product;
     }
-
-    [GeneratedRegex("^[A-Z]{3}$")]
-    private static partial Regex CurrencyCode();
 }

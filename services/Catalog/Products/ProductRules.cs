@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
-using ECommerce.Grpc;
 
 namespace ECommerce.Catalog.Products;
 
@@ -115,6 +112,53 @@ internal static partial class ProductRules
             variant.EffectivePrice = null;
         }
         return variants;
+    }
+
+    /// <summary>
+    /// The product with the fields named in <paramref name="paths"/> taken from <paramref name="changes"/>; what does
+    /// not fit the product as it is (another currency, an unknown SKU) goes to <paramref name="violations"/>.
+    /// Variants cannot be added or removed: <c>variants</c> changes the price and images of existing SKUs.
+    /// </summary>
+    public static Product ApplyChanges(Product current, Product changes, IReadOnlyCollection<string> paths, FieldViolations violations)
+    {
+        var updated = current.Clone();
+        if (paths.Contains("name")) updated.Name = changes.Name.Trim();
+        if (paths.Contains("description")) updated.Description = changes.Description;
+        if (paths.Contains("brand")) updated.Brand = changes.Brand;
+        if (paths.Contains("category_id")) updated.CategoryId = changes.CategoryId;
+        if (paths.Contains("image_urls"))
+        {
+            updated.ImageUrls.Clear();
+            updated.ImageUrls.Add(changes.ImageUrls);
+        }
+        if (paths.Contains("base_price"))
+        {
+            violations.Check(changes.BasePrice.CurrencyCode == current.BasePrice.CurrencyCode, "product.base_price.currency_code",
+                $"must stay the product's currency, {current.BasePrice.CurrencyCode}");
+            updated.BasePrice = changes.BasePrice;
+        }
+        if (paths.Contains("variants"))
+        {
+            for (var i = 0; i < changes.Variants.Count; i++)
+            {
+                var change = changes.Variants[i];
+                var variant = updated.Variants.FirstOrDefault(existing => existing.Sku == change.Sku);
+                if (variant is null)
+                {
+                    violations.Add($"product.variants[{i}].sku", "must be a SKU of this product; variants cannot be added or removed after creation");
+                    continue;
+                }
+                if (change.Price is not null)
+                {
+                    violations.Check(change.Price.CurrencyCode == current.BasePrice.CurrencyCode, $"product.variants[{i}].price.currency_code",
+                        $"must be the product's currency, {current.BasePrice.CurrencyCode}");
+                    variant.Price = change.Price;
+                }
+                variant.ImageUrls.Clear();
+                variant.ImageUrls.Add(change.ImageUrls);
+            }
+        }
+        return updated;
     }
 
     public static bool IsValidSku(string sku) => Sku().IsMatch(sku);

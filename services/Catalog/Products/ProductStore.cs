@@ -1,8 +1,5 @@
 using System.Text.Json;
-using ECommerce.Catalog.Pricing;
-using ECommerce.Contracts.Catalog.V1;
 using Google.Protobuf.WellKnownTypes;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace ECommerce.Catalog.Products;

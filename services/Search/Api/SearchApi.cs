@@ -1,3 +1,4 @@
+using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
 using ECommerce.Grpc;
 using ECommerce.Search.Engine;
@@ -68,16 +69,20 @@ internal sealed class SearchApi(ISearchEngine engine, PageToken pageTokens, ILog
             .Check(request.Facets.Count <= MaxFilters, "facets", $"must name at most {MaxFilters} attributes");
         foreach (var (price, field) in new[] { (request.MinPrice, "min_price"), (request.MaxPrice, "max_price") })
         {
-            if (price is not null && MoneyAmount.Problem(price) is { } problem)
+            if (price is not null && !Money.IsCurrencyCode(price.CurrencyCode))
             {
-                violations.Add(field, problem);
+                violations.Add(field, "must have a three-letter ISO 4217 currency code");
+            }
+            else if (price is not null && (!price.HasValidNanos || price.IsNegative))
+            {
+                violations.Add(field, "must be a non-negative amount with nanos between 0 and 999,999,999");
             }
         }
         if (request.MinPrice is not null && request.MaxPrice is not null && violations.IsEmpty)
         {
             violations
                 .Check(request.MinPrice.CurrencyCode == request.MaxPrice.CurrencyCode, "max_price", "must be in the currency of min_price")
-                .Check(MoneyAmount.ToDecimal(request.MinPrice) <= MoneyAmount.ToDecimal(request.MaxPrice), "max_price", "must not be less than min_price");
+                .Check(request.MinPrice.ToDecimal() <= request.MaxPrice.ToDecimal(), "max_price", "must not be less than min_price");
         }
         for (var i = 0; i < request.Attributes.Count; i++)
         {
@@ -105,8 +110,8 @@ internal sealed class SearchApi(ISearchEngine engine, PageToken pageTokens, ILog
         return new SearchQuery(
             request.Query.Trim(),
             request.CategoryId,
-            request.MinPrice is null ? null : MoneyAmount.ToDecimal(request.MinPrice),
-            request.MaxPrice is null ? null : MoneyAmount.ToDecimal(request.MaxPrice),
+            request.MinPrice is null ? null : request.MinPrice.ToDecimal(),
+            request.MaxPrice is null ? null : request.MaxPrice.ToDecimal(),
             request.MinPrice?.CurrencyCode ?? request.MaxPrice?.CurrencyCode,
             [.. request.Attributes],
             request.InStockOnly,

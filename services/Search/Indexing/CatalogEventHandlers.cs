@@ -15,9 +15,6 @@ internal sealed class CatalogEventHandlers(ISearchEngine engine) :
     IEventHandler<PriceChanged>,
     IEventHandler<InventoryChanged>
 {
-    public const string ProductsTopic = "catalog.products";
-    public const string InventoryTopic = "catalog.inventory";
-
     public Task HandleAsync(ProductCreated @event, EventContext context, CancellationToken cancellationToken) =>
         engine.ApplyAsync(new IndexChange.Upsert(@event.Product), context, cancellationToken);
 
@@ -29,7 +26,7 @@ internal sealed class CatalogEventHandlers(ISearchEngine engine) :
 
     /// <summary>The new price is what a shopper pays now: the variant's effective price.</summary>
     public Task HandleAsync(PriceChanged @event, EventContext context, CancellationToken cancellationToken) =>
-        engine.ApplyAsync(new IndexChange.PriceChange(@event.ProductId, @event.Sku, MoneyAmount.ToDecimal(@event.NewPrice), @event.NewPrice.CurrencyCode),
+        engine.ApplyAsync(new IndexChange.PriceChange(@event.ProductId, @event.Sku, @event.NewPrice.ToDecimal(), @event.NewPrice.CurrencyCode),
             context, cancellationToken);
 
     public Task HandleAsync(InventoryChanged @event, EventContext context, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Users.V1;
 using Google.Protobuf;
-using Npgsql;
 
 namespace ECommerce.Users.Accounts;
 

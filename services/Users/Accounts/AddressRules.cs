@@ -1,5 +1,4 @@
 using ECommerce.Contracts.Common.V1;
-using ECommerce.Grpc;
 
 namespace ECommerce.Users.Accounts;
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace ECommerce.Users.Accounts;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using ECommerce.Contracts.Users.V1;
-using ECommerce.ServiceDefaults.Authentication;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ECommerce.Users.Accounts;

@@ -1,5 +1,3 @@
-using ECommerce.Grpc;
-using ECommerce.ServiceDefaults.Authentication;
 using Grpc.Core;
 
 namespace ECommerce.Users.Api;

@@ -1,33 +1,22 @@
-using ECommerce.Contracts.Events.V1;
 using ECommerce.Contracts.Users.V1;
-using ECommerce.EventBus.Outbox;
-using ECommerce.Grpc;
-using ECommerce.ServiceDefaults.Authentication;
-using ECommerce.Users.Accounts;
-using ECommerce.Users.Tokens;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Npgsql;
 using GrpcStatus = Grpc.Core.Status;
 
 namespace ECommerce.Users.Api;
 
 /// <summary>The ecommerce.users.v1.UsersService contract: validates, authorizes, and hands over to the account and token code.</summary>
 internal sealed class UsersApi(
-    NpgsqlDataSource dataSource,
+    AccountKeeper keeper,
     AccountStore accounts,
-    PasswordHashing passwords,
-    LoginThrottle throttle,
     AccessTokenIssuer accessTokens,
     RefreshTokens refreshTokens,
     SigningKeys signingKeys,
-    TimeProvider clock,
     IConfiguration configuration,
     ILogger<UsersApi> logger) : UsersService.UsersServiceBase
 {
-    public const string EventsTopic = "users";
     private const int MaxDisplayNameLength = 100;
     private static readonly string[] UpdatableProfileFields = ["display_name", "email"];
 
@@ -40,26 +29,15 @@ internal sealed class UsersApi(
             .Check(request.DisplayName.Length <= MaxDisplayNameLength, "display_name", $"must be at most {MaxDisplayNameLength} characters");
         violations.ThrowIfAny();
 
-        var passwordHash = await passwords.HashAsync(request.Password, context.CancellationToken);
-        var now = clock.GetUtcNow();
-        var account = new UserAccount(Guid.CreateVersion7(), request.Email.Trim(), request.DisplayName.Trim(), RolesForNewAccount(request.Email),
-            passwordHash, now, now);
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await accounts.TryCreateAsync(connection, transaction, account, context.CancellationToken))
+        return await keeper.RegisterAsync(request.Email, request.DisplayName, request.Password, RolesForNewAccount(request.Email), context.CancellationToken) switch
         {
-            throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "An account with this email address already exists."));
-        }
-        await Outbox.AddAsync(connection, transaction, EventsTopic, account.UserId.ToString(), new UserRegistered
-        {
-            UserId = account.UserId.ToString(),
-            Email = account.Email,
-            DisplayName = account.DisplayName,
-            RegisteredAt = Timestamp.FromDateTimeOffset(now),
-        }, context.CancellationToken);
-        var refresh = await refreshTokens.StartFamilyAsync(connection, transaction, account.UserId, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        return new RegisterResponse { User = account.ToProfile(), Tokens = await TokenPairAsync(account, refresh, context.CancellationToken) };
+            Registration.Registered registered => new RegisterResponse
+            {
+                User = registered.Account.ToProfile(), Tokens = await TokenPairAsync(registered.Account, registered.Refresh, context.CancellationToken),
+            },
+            Registration.EmailTaken => throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "An account with this email address already exists.")),
+            _ => throw new InvalidOperationException("Unknown registration outcome."),
+        };
     }
 
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
@@ -70,34 +48,19 @@ internal sealed class UsersApi(
             .Check(request.Password.Length <= PasswordPolicy.MaxLength, "password", $"must be at most {PasswordPolicy.MaxLength} characters")
             .ThrowIfAny();
 
-        var email = EmailAddress.Normalize(request.Email);
-        var client = ClientAddress.Of(context);
-        if (await throttle.RetryAfterAsync(email, client, context.CancellationToken) is { } wait)
+        return await keeper.SignInAsync(request.Email, request.Password, ClientAddress.Of(context), context.CancellationToken) switch
         {
-            throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
-                $"Too many failed sign-in attempts. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.",
-                new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) });
-        }
-        var account = await accounts.FindByEmailAsync(email, context.CancellationToken);
-        var check = await passwords.VerifyAsync(account?.PasswordHash, request.Password, context.CancellationToken);
-        if (account is null || check == PasswordCheck.Wrong)
-        {
-            await throttle.RecordFailureAsync(email, client, context.CancellationToken);
+            SignIn.SignedIn signedIn => new LoginResponse
+            {
+                User = signedIn.Account.ToProfile(), Tokens = await TokenPairAsync(signedIn.Account, signedIn.Refresh, context.CancellationToken),
+            },
+            SignIn.Throttled throttled => throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
+                $"Too many failed sign-in attempts. Try again in {Math.Ceiling(throttled.RetryAfter.TotalSeconds)} seconds.",
+                new RetryInfo { RetryDelay = Duration.FromTimeSpan(throttled.RetryAfter) }),
             // The same answer whether or not the account exists.
-            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect."));
-        }
-        await throttle.RecordSuccessAsync(email, client, context.CancellationToken);
-        var upgradedHash = check == PasswordCheck.RightButRehash ? await passwords.HashAsync(request.Password, context.CancellationToken) : null;
-
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (upgradedHash is not null)
-        {
-            account = await accounts.UpdateAsync(connection, transaction, account with { PasswordHash = upgradedHash }, context.CancellationToken) ?? account;
-        }
-        var refresh = await refreshTokens.StartFamilyAsync(connection, transaction, account.UserId, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        return new LoginResponse { User = account.ToProfile(), Tokens = await TokenPairAsync(account, refresh, context.CancellationToken) };
+            SignIn.Refused => throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "The email address or password is incorrect.")),
+            _ => throw new InvalidOperationException("Unknown sign-in outcome."),
+        };
     }
 
     public override async Task<RefreshResponse> Refresh(RefreshRequest request, ServerCallContext context)
@@ -155,22 +118,7 @@ internal sealed class UsersApi(
         }
         violations.ThrowIfAny();
 
-        var current = await LoadAsync(userId, context);
-        var updated = current with
-        {
-            Email = paths.Contains("email") ? changes.Email.Trim() : current.Email,
-            DisplayName = paths.Contains("display_name") ? changes.DisplayName.Trim() : current.DisplayName,
-            UpdatedAt = clock.GetUtcNow(),
-        };
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var saved = await accounts.UpdateAsync(connection, transaction, updated, context.CancellationToken)
-            ?? throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "Another account already uses this email address."));
-        var changed = new UserProfileUpdated { UserId = saved.UserId.ToString(), Email = saved.Email, DisplayName = saved.DisplayName };
-        changed.ChangedFields.Add(paths.Distinct());
-        await Outbox.AddAsync(connection, transaction, EventsTopic, saved.UserId.ToString(), changed, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        return new UpdateProfileResponse { User = saved.ToProfile() };
+        return new UpdateProfileResponse { User = Changed(await keeper.UpdateProfileAsync(userId, changes, paths, context.CancellationToken), userId).ToProfile() };
     }
 
     [Authorize]
@@ -232,13 +180,7 @@ internal sealed class UsersApi(
             .Check(roles.All(role => role is not null), "roles", "must not contain ROLE_UNSPECIFIED")
             .ThrowIfAny();
 
-        var current = await LoadAsync(userId, context);
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
-        var saved = await accounts.UpdateAsync(connection, transaction,
-            current with { Roles = roles.Distinct().ToArray()!, UpdatedAt = clock.GetUtcNow() }, context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
-        return new SetRolesResponse { User = saved!.ToProfile() };
+        return new SetRolesResponse { User = Changed(await keeper.SetRolesAsync(userId, roles.OfType<string>(), context.CancellationToken), userId).ToProfile() };
     }
 
     /// <summary>
@@ -290,8 +232,17 @@ internal sealed class UsersApi(
     }
 
     private async Task<UserAccount> LoadAsync(Guid userId, ServerCallContext context) =>
-        await accounts.FindAsync(userId, context.CancellationToken)
-        ?? throw new RpcException(new GrpcStatus(StatusCode.NotFound, $"User {userId} does not exist."));
+        await accounts.FindAsync(userId, context.CancellationToken) ?? throw UserNotFound(userId);
+
+    private static UserAccount Changed(ProfileChange outcome, Guid userId) => outcome switch
+    {
+        ProfileChange.Changed changed => changed.Account,
+        ProfileChange.NotFound => throw UserNotFound(userId),
+        ProfileChange.EmailTaken => throw new RpcException(new GrpcStatus(StatusCode.AlreadyExists, "Another account already uses this email address.")),
+        _ => throw new InvalidOperationException("Unknown profile change outcome."),
+    };
+
+    private static RpcException UserNotFound(Guid userId) => new(new GrpcStatus(StatusCode.NotFound, $"User {userId} does not exist."));
 
     private static void CheckAddress(UserAddress? address)
     {

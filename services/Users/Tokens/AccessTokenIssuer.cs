@@ -1,5 +1,3 @@
-using ECommerce.ServiceDefaults.Authentication;
-using ECommerce.Users.Accounts;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,3 @@
-using ECommerce.ServiceDefaults.Authentication;
-
 namespace ECommerce.Users.Tokens;
 
 /// <summary>

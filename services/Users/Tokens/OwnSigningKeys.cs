@@ -1,4 +1,3 @@
-using ECommerce.ServiceDefaults.Authentication;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
-using Npgsql;
 
 namespace ECommerce.Users.Tokens;
 

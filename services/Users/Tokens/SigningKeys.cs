@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using ECommerce.ServiceDefaults.Authentication;
 using Microsoft.IdentityModel.Tokens;
-using Npgsql;
 
 namespace ECommerce.Users.Tokens;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ECommerce.Grpc.Tests.Peers;
+using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.Grpc.Tests.Analyzers;
 
@@ -49,7 +50,7 @@ public sealed class AnalyzerWiringTests : IDisposable
 
         // ECommerce.Grpc and the analyzer were built with this test project, in its configuration.
         var configuration = typeof(AnalyzerWiringTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        await using var build = ChildProcess.Start("dotnet",
+        await using var build = await ChildProcess.StartCapturedAsync("dotnet",
             ["build", "-c", configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "-v:quiet", "-nologo"],
             new Dictionary<string, string> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
             _project.FullName);

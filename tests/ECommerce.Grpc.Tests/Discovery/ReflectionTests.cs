@@ -1,5 +1,6 @@
 using ECommerce.Grpc.Tests.Hosting;
 using ECommerce.Grpc.Tests.Peers;
+using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using V1 = Grpc.Reflection.V1;

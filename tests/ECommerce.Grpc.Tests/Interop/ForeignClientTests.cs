@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ECommerce.Grpc.Tests.Hosting;
 using ECommerce.Grpc.Tests.Peers;
+using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.Grpc.Tests.Interop;
 

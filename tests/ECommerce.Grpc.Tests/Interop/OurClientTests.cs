@@ -1,5 +1,6 @@
 using ECommerce.Grpc.Tests.Hosting;
 using ECommerce.Grpc.Tests.Peers;
+using ECommerce.LocalInfrastructure.Processes;
 using ECommerce.Grpc.Tests.Protos;
 using Google.Protobuf;
 using Google.Rpc;
@@ -72,7 +73,7 @@ public abstract class ProcessServerPeer : ServerPeer
 
     protected override async Task<int> StartAsync()
     {
-        _process = StartProcess();
+        _process = await StartProcessAsync();
         var announcement = await _process.ReadFirstLineAsync(TimeSpan.FromSeconds(30));
         return int.Parse(announcement.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -85,7 +86,7 @@ public abstract class ProcessServerPeer : ServerPeer
         }
     }
 
-    protected abstract ChildProcess StartProcess();
+    protected abstract Task<ChildProcess> StartProcessAsync();
 }
 
 public sealed class PythonServerPeer : ProcessServerPeer
@@ -94,7 +95,7 @@ public sealed class PythonServerPeer : ProcessServerPeer
 
     public override bool CompressesResponses => true;
 
-    protected override ChildProcess StartProcess() => ChildProcess.Start(
+    protected override Task<ChildProcess> StartProcessAsync() => ChildProcess.StartCapturedAsync(
         PeerTools.Python, [Path.Combine(PeerTools.PeersDirectory, "python", "interop_server.py"), PeerTools.DescriptorSet]);
 }
 
@@ -105,7 +106,7 @@ public sealed class NodeServerPeer : ProcessServerPeer
     /// <summary>grpc-js 1.14 servers always answer with grpc-encoding identity; they only decompress requests.</summary>
     public override bool CompressesResponses => false;
 
-    protected override ChildProcess StartProcess() => ChildProcess.Start(
+    protected override Task<ChildProcess> StartProcessAsync() => ChildProcess.StartCapturedAsync(
         "node", [Path.Combine(PeerTools.PeersDirectory, "node", "interop_server.js"), PeerTools.DescriptorSet], PeerTools.NodeEnvironment);
 }
 

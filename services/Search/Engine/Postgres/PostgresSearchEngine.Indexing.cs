@@ -125,7 +125,7 @@ internal sealed partial class PostgresSearchEngine
                 new() { Value = row.ProductId },
                 new() { Value = variants.Select(variant => variant.Sku).ToArray() },
                 new() { Value = variants.Select(variant => variant.EffectivePrice.CurrencyCode).ToArray() },
-                new() { Value = variants.Select(variant => MoneyAmount.ToDecimal(variant.EffectivePrice)).ToArray() },
+                new() { Value = variants.Select(variant => variant.EffectivePrice.ToDecimal()).ToArray() },
                 new() { Value = variants.Select(variant => variant.Available).ToArray() },
             },
         })

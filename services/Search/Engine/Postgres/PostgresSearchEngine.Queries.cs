@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Search.V1;
 using Npgsql;
 using NpgsqlTypes;
@@ -142,7 +143,7 @@ internal sealed partial class PostgresSearchEngine(NpgsqlDataSource dataSource) 
                 Name = reader.GetString(1),
                 Brand = reader.GetString(2),
                 CategoryId = reader.GetString(3),
-                Price = reader.IsDBNull(5) ? null : MoneyAmount.FromDecimal(reader.GetDecimal(5), reader.GetString(4)),
+                Price = reader.IsDBNull(5) ? null : Money.FromDecimal(reader.GetString(4), reader.GetDecimal(5)),
                 InStock = reader.GetBoolean(6),
                 ImageUrl = reader.GetString(7),
                 Score = (float)reader.GetDouble(9),

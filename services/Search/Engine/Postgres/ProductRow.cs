@@ -30,7 +30,7 @@ internal sealed record ProductRow(
         var options = product.Variants.SelectMany(variant => variant.Options).ToList();
         var cheapest = product.Variants
             .Where(variant => variant.EffectivePrice is not null)
-            .MinBy(variant => MoneyAmount.ToDecimal(variant.EffectivePrice));
+            .MinBy(variant => variant.EffectivePrice.ToDecimal());
         return new ProductRow(
             product.ProductId,
             product.Version,
@@ -45,7 +45,7 @@ internal sealed record ProductRow(
             [.. options.Select(option => Attribute(option.Key, option.Value)).Distinct().Order(StringComparer.Ordinal)],
             string.Join(' ', options.Select(option => option.Value).Distinct()),
             cheapest?.EffectivePrice.CurrencyCode,
-            cheapest is null ? null : MoneyAmount.ToDecimal(cheapest.EffectivePrice),
+            cheapest is null ? null : cheapest.EffectivePrice.ToDecimal(),
             product.Variants.Any(variant => variant.Available > 0));
     }
 }

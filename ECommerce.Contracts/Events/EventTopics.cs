@@ -1,0 +1,44 @@
+using ECommerce.Contracts.Events.V1;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace ECommerce.Contracts.Events;
+
+/// <summary>
+/// The Kafka topic of every domain event, declared once: producers (the outbox), consumers
+/// (<c>AddSubscription&lt;TEvent, THandler&gt;()</c>) and the AppHost, which creates the topics, all read it here.
+/// </summary>
+/// <remarks>Events of one aggregate share a topic, keyed by the aggregate's id, so they keep their order.</remarks>
+public static class EventTopics
+{
+    /// <summary>UserRegistered, UserProfileUpdated; key: user id.</summary>
+    public const string Users = "users";
+
+    /// <summary>ProductCreated, ProductUpdated, ProductDeleted, PriceChanged; key: product id.</summary>
+    public const string CatalogProducts = "catalog.products";
+
+    /// <summary>InventoryChanged, StockLevelLow; key: SKU.</summary>
+    public const string CatalogInventory = "catalog.inventory";
+
+    private static readonly Dictionary<string, string> TopicByEvent = new()
+    {
+        [UserRegistered.Descriptor.FullName] = Users,
+        [UserProfileUpdated.Descriptor.FullName] = Users,
+        [ProductCreated.Descriptor.FullName] = CatalogProducts,
+        [ProductUpdated.Descriptor.FullName] = CatalogProducts,
+        [ProductDeleted.Descriptor.FullName] = CatalogProducts,
+        [PriceChanged.Descriptor.FullName] = CatalogProducts,
+        [InventoryChanged.Descriptor.FullName] = CatalogInventory,
+        [StockLevelLow.Descriptor.FullName] = CatalogInventory,
+    };
+
+    /// <summary>Every topic an event above travels on, for whoever creates them.</summary>
+    public static IReadOnlyList<string> All { get; } = TopicByEvent.Values.Distinct().ToArray();
+
+    public static string Of<TEvent>() where TEvent : IMessage<TEvent>, new() => Of(new TEvent().Descriptor);
+
+    public static string Of(MessageDescriptor eventType) =>
+        TopicByEvent.TryGetValue(eventType.FullName, out var topic)
+            ? topic
+            : throw new InvalidOperationException($"{eventType.FullName} has no topic: declare it in {nameof(EventTopics)}.");
+}
