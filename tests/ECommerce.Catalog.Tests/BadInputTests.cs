@@ -99,7 +99,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
     public void Every_rpc_has_a_bad_input_case()
     {
         var rpcs = CatalogReflection.Descriptor.Services.SelectMany(service => service.Methods).Select(method => method.Name);
-        var covered = Cases.Select(row => row.Data.Item1.Replace("Variants", ""));
+        var covered = Cases.Select(row => row.Data.Item1 == "CreateProductVariants" ? "CreateProduct" : row.Data.Item1);
 
         Assert.Empty(rpcs.Except(covered));
     }
