@@ -1,5 +1,6 @@
 using System.Globalization;
 using ECommerce.Contracts.Common.V1;
+using Grpc.Core;
 using StackExchange.Redis;
 
 namespace ECommerce.Cart.Carts;
@@ -18,7 +19,7 @@ internal sealed class CartKeeper(IConnectionMultiplexer redis, CartOptions optio
     public DateTimeOffset? ExpiryAfter(CartOwner owner, DateTimeOffset? lastUsed) =>
         owner.IsGuest ? (lastUsed ?? clock.GetUtcNow()) + options.GuestCartLifetime : null;
 
-    public async Task<CartChange> CreateGuestAsync(CartOwner owner) => await RunAsync(CartScripts.Create, owner, []);
+    public async Task<CartChange> CreateGuestAsync(CartOwner owner) => await RunAsync(CartScripts.Create, owner, [], creating: true);
 
     /// <summary>The cart, or <see cref="CartChange.NoCart"/> for a guest token whose cart expired or was merged.</summary>
     public async Task<CartChange> ReadAsync(CartOwner owner) => await RunAsync(CartScripts.Read, owner, []);
@@ -60,16 +61,25 @@ internal sealed class CartKeeper(IConnectionMultiplexer redis, CartOptions optio
             available, mode,
         ]);
 
-    private async Task<CartChange> RunAsync(string script, CartOwner owner, RedisValue[] arguments, RedisKey? extraKey = null)
+    private async Task<CartChange> RunAsync(string script, CartOwner owner, RedisValue[] arguments, RedisKey? extraKey = null, bool creating = false)
     {
         RedisValue[] common =
         [
             clock.GetUtcNow().ToUnixTimeMilliseconds(),
             owner.IsGuest ? (long)options.GuestCartLifetime.TotalMilliseconds : 0,
-            owner.IsGuest ? "1" : "0",
+            owner.IsGuest && !creating ? "1" : "0",
         ];
         RedisKey[] keys = extraKey is { } extra ? [KeyOf(owner), extra] : [KeyOf(owner)];
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys, [.. common, .. arguments]))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys, [.. common, .. arguments]))!;
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Redis is where carts are: without it the service cannot answer, and the caller may try again.
+            throw new RpcException(new Status(StatusCode.Unavailable, "Carts are unreachable right now; try again shortly."), e.Message);
+        }
         var detail = (string)result[1]!;
         return (string)result[0]! switch
         {
