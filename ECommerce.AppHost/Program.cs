@@ -43,13 +43,23 @@ var search = builder.AddService<Projects.ECommerce_Search>("search")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog);
 
+// Carts live in Redis (append-only file on); the cart's database holds only which order events it has handled.
+var cartDb = postgres.AddDatabase("cart-db", databaseName: "cart");
+var cart = builder.AddService<Projects.ECommerce_Cart>("cart")
+    .WithReference(cartDb).WaitFor(cartDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users)
+    .WithReference(catalog).WaitFor(catalog);
+
 // The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
     .WithSetting("Gateway__Cors__Origins__0", builder.Configuration["StorefrontOrigin"] ?? "http://localhost:3000")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
-    .WithReference(search).WaitFor(search);
+    .WithReference(search).WaitFor(search)
+    .WithReference(cart).WaitFor(cart);
 
 ReadinessReport.Add(builder);
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using ECommerce.Cart;
 using ECommerce.Catalog;
 using ECommerce.Gateway;
 using ECommerce.Monolith.Hosting;
@@ -11,5 +12,6 @@ var monolith = MonolithBuilder.Create(args);
 monolith.AddModule(UsersServiceExtensions.ServiceName, users => users.AddUsersServices(), app => app.MapUsersApi());
 monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddCatalogServices(), app => app.MapCatalogApi());
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
+monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

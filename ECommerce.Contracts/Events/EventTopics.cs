@@ -20,6 +20,9 @@ public static class EventTopics
     /// <summary>InventoryChanged, StockLevelLow; key: SKU.</summary>
     public const string CatalogInventory = "catalog.inventory";
 
+    /// <summary>OrderPlaced, OrderStockConfirmed, OrderPaid, OrderShipped, OrderConfirmed, OrderCancelled; key: order id.</summary>
+    public const string Orders = "orders";
+
     private static readonly Dictionary<string, string> TopicByEvent = new()
     {
         [UserRegistered.Descriptor.FullName] = Users,
@@ -30,6 +33,12 @@ public static class EventTopics
         [PriceChanged.Descriptor.FullName] = CatalogProducts,
         [InventoryChanged.Descriptor.FullName] = CatalogInventory,
         [StockLevelLow.Descriptor.FullName] = CatalogInventory,
+        [OrderPlaced.Descriptor.FullName] = Orders,
+        [OrderStockConfirmed.Descriptor.FullName] = Orders,
+        [OrderPaid.Descriptor.FullName] = Orders,
+        [OrderShipped.Descriptor.FullName] = Orders,
+        [OrderConfirmed.Descriptor.FullName] = Orders,
+        [OrderCancelled.Descriptor.FullName] = Orders,
     };
 
     /// <summary>Every topic an event above travels on, for whoever creates them.</summary>

@@ -12,12 +12,20 @@ public static class GatewayExtensions
 {
     public const string ServiceName = "gateway";
 
+    /// <summary>The header that names a guest cart (ecommerce.cart.v1), forwarded as gRPC metadata.</summary>
+    public const string CartTokenHeader = "x-cart-token";
+
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         // Read once: the rate limiter, CORS policy and Kestrel limits are all fixed at startup.
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddGrpcGateway(gateway => gateway.CallTimeout = options.CallTimeout);
+        builder.Services.AddGrpcGateway(gateway =>
+        {
+            gateway.CallTimeout = options.CallTimeout;
+            // A guest cart's token (docs/cart.md): a header rather than the path or query, which end up in logs.
+            gateway.ForwardedHeaders.Add(CartTokenHeader);
+        });
         builder.Services.AddBackendChannels();
         builder.Services.AddStorefrontCors(options.Cors);
         builder.Services.AddGatewayRateLimiting(options.RateLimiting);

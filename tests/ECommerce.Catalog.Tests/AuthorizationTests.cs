@@ -80,5 +80,6 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
         Assert.Equal(2, stock.Stock.Available);
     }
 
-    private static bool IsRead(string rpc) => rpc.StartsWith("Get", StringComparison.Ordinal) || rpc.StartsWith("List", StringComparison.Ordinal);
+    private static bool IsRead(string rpc) => rpc.StartsWith("Get", StringComparison.Ordinal) || rpc.StartsWith("List", StringComparison.Ordinal)
+        || rpc.StartsWith("BatchGet", StringComparison.Ordinal);
 }

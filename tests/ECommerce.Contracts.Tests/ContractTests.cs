@@ -10,6 +10,8 @@ public sealed class ContractTests
     // Called only service-to-service during checkout; never exposed at the REST edge.
     private static readonly HashSet<string> InternalRpcs =
     [
+        // For the cart: up to 500 SKUs straight from PostgreSQL per call, not a storefront read.
+        "ecommerce.catalog.v1.CatalogService.BatchGetVariants",
         "ecommerce.catalog.v1.InventoryService.ReserveStock",
         "ecommerce.catalog.v1.InventoryService.ReleaseStock",
         "ecommerce.catalog.v1.InventoryService.CommitStock",

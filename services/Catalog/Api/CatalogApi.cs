@@ -164,6 +164,12 @@ internal sealed partial class CatalogApi(
         return new GetVariantResponse { Product = product, Variant = variant };
     }
 
+    public override async Task<BatchGetVariantsResponse> BatchGetVariants(BatchGetVariantsRequest request, ServerCallContext context)
+    {
+        VariantLookup.Check(request.Skus);
+        return new BatchGetVariantsResponse { Skus = { await VariantLookup.FindAsync(dataSource, request.Skus, clock.GetUtcNow(), context.CancellationToken) } };
+    }
+
     [Authorize(Roles = AccessTokens.AdminRole)]
     public override async Task<CreateProductResponse> CreateProduct(CreateProductRequest request, ServerCallContext context)
     {

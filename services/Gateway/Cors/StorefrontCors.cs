@@ -10,7 +10,7 @@ public static class StorefrontCors
         services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(settings.Origins)
             .AllowAnyMethod()
-            .WithHeaders("authorization", "content-type", "x-request-id")
+            .WithHeaders("authorization", "content-type", "x-request-id", GatewayExtensions.CartTokenHeader)
             .WithExposedHeaders("retry-after", "x-request-id")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 }

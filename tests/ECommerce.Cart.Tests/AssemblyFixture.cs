@@ -1,0 +1,3 @@
+using ECommerce.Cart.Tests;
+
+[assembly: AssemblyFixture(typeof(CartTestEnvironment))]
