@@ -3,6 +3,7 @@ using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Authentication;
 using ECommerce.ServiceDefaults.Persistence;
 using ECommerce.Users.Accounts;
+using ECommerce.Users.ServiceAccounts;
 using ECommerce.Users.Tokens;
 
 namespace ECommerce.Users;
@@ -24,6 +25,8 @@ public static class UsersServiceExtensions
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddSingleton<ServiceClients>();
+        builder.Services.AddSingleton<ServiceTokenIssuer>();
         return builder;
     }
 
@@ -32,6 +35,7 @@ public static class UsersServiceExtensions
     {
         endpoints.MapGrpcService<UsersApi>();
         endpoints.MapKeyDiscovery();
+        endpoints.MapServiceTokenEndpoint();
         return endpoints;
     }
 }
