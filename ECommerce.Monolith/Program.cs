@@ -1,6 +1,7 @@
 using ECommerce.Catalog;
 using ECommerce.Gateway;
 using ECommerce.Monolith.Hosting;
+using ECommerce.Payment;
 using ECommerce.Search;
 using ECommerce.Users;
 
@@ -11,5 +12,6 @@ var monolith = MonolithBuilder.Create(args);
 monolith.AddModule(UsersServiceExtensions.ServiceName, users => users.AddUsersServices(), app => app.MapUsersApi());
 monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddCatalogServices(), app => app.MapCatalogApi());
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
+monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

@@ -16,22 +16,12 @@ public static class ServiceIdentityExtensions
         var name = service.Resource.Name;
         var secret = service.ApplicationBuilder.AddParameter($"{name}-client-secret",
             new GenerateParameterDefault { MinLength = 43, Special = false }, secret: true, persist: true);
-        service.WithSetting("ServiceIdentity__ClientId", name).WithSecretSetting("ServiceIdentity__ClientSecret", secret);
-        users.WithSecretSetting($"Users__ServiceClients__{name}__Secret", secret);
+        service.WithSetting("ServiceIdentity__ClientId", name).WithSetting("ServiceIdentity__ClientSecret", ReferenceExpression.Create($"{secret}"));
+        users.WithSetting($"Users__ServiceClients__{name}__Secret", ReferenceExpression.Create($"{secret}"));
         for (var i = 0; i < scopes.Length; i++)
         {
             users.WithSetting($"Users__ServiceClients__{name}__Scopes__{i}", scopes[i]);
         }
         return service;
-    }
-
-    private static IResourceBuilder<ProjectResource> WithSecretSetting(this IResourceBuilder<ProjectResource> service, string name, IResourceBuilder<ParameterResource> secret)
-    {
-        if (MonolithBuilderExtensions.Find(service.ApplicationBuilder) is { } monolith && monolith.Modules.Contains(service.Resource))
-        {
-            monolith.Process.WithEnvironment($"Modules__{service.Resource.Name}__{name}", secret);
-            return service;
-        }
-        return service.WithEnvironment(name, secret);
     }
 }
