@@ -56,7 +56,7 @@ public sealed class BadInputTests(PaymentTestEnvironment shop)
     [Fact]
     public async Task A_card_number_where_a_token_belongs_is_refused_without_being_repeated()
     {
-        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => shop.Payments.AuthorizeAsync(new AuthorizeRequest
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => shop.Payments.AuthorizeAsync(new AuthorizeRequest
         {
             IdempotencyKey = NewKey(), OrderId = "o-2", UserId = shop.CustomerId, Amount = Euros(1), PaymentMethodToken = "4000 0000 0000 9995",
         }, shop.Orders).ResponseAsync);

@@ -20,12 +20,14 @@ public sealed class LogTests(PaymentTestEnvironment shop)
                 await shop.Payments.CaptureAsync(new CaptureRequest { PaymentId = payment.PaymentId, IdempotencyKey = NewKey() }, shop.Orders);
                 await shop.Payments.RefundAsync(new RefundRequest { PaymentId = payment.PaymentId, IdempotencyKey = NewKey(), Amount = Euros(1) }, shop.Orders);
             }
-            await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => shop.Payments.AuthorizeAsync(new AuthorizeRequest(request) { IdempotencyKey = NewKey(), PaymentMethodToken = card }, shop.Orders).ResponseAsync);
+            await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => shop.Payments.AuthorizeAsync(new AuthorizeRequest(request) { IdempotencyKey = NewKey(), PaymentMethodToken = card }, shop.Orders).ResponseAsync);
         }
 
-        var logs = await File.ReadAllTextAsync(shop.Shop.Process.LogFile) + await ReadSharedAsync(shop.Shop.Sandbox.LogFile);
+        var logs = await ReadSharedAsync(shop.Shop.Process.LogFile) + await ReadSharedAsync(shop.Shop.Sandbox.LogFile);
 
-        Assert.NotEmpty(logs);
+        // The logs hold what happened (so the check reads real logs), just no card data.
+        Assert.Contains("→ authorized", logs);
+        Assert.Contains("/v1/payment_methods", logs);
         Assert.All(TestCardNumbers, card => Assert.DoesNotContain(card, logs));
         Assert.All(TestCardNumbers, card => Assert.DoesNotContain(string.Join(' ', card.Chunk(4).Select(group => new string(group))), logs));
         Assert.DoesNotContain($"\"{Cvc}\"", logs);

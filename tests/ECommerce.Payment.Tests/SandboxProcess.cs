@@ -41,6 +41,7 @@ public sealed class SandboxProcess : IAsyncDisposable
             ["Kestrel__Endpoints__http__Protocols"] = "Http1",
             // Everything it logs, so the card-number check reads all of it.
             ["Logging__LogLevel__Default"] = "Debug",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
             ["Sandbox__ApiKey"] = apiKey,
             ["Sandbox__WebhookSecret"] = webhookSecret,
             ["Sandbox__WebhookUrl"] = webhookUrl.ToString(),

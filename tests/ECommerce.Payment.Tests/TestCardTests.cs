@@ -64,10 +64,10 @@ public sealed class TestCardTests(PaymentTestEnvironment shop)
         var request = await shop.Shop.AuthorizationRequestAsync(shop.CustomerId);
         await shop.Payments.AuthorizeAsync(request, shop.Orders);
 
-        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() =>
             shop.Payments.AuthorizeAsync(new AuthorizeRequest(request) { Amount = Euros(101) }, shop.Orders).ResponseAsync);
 
-        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Equal(global::Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("idempotency key", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
     }
 }
