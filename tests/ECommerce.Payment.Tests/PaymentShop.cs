@@ -1,13 +1,12 @@
 using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Payment.V1;
 using ECommerce.Testing;
-using Metadata = Grpc.Core.Metadata;
 
 namespace ECommerce.Payment.Tests;
 
 /// <summary>
 /// A Payment service as its own process over its own database, the sandbox provider as its own process, and the
-/// tokens of every kind of caller. Tests keep apart by their own orders, keys and cards.
+/// helpers the tests and the benchmark share.
 /// </summary>
 public sealed class PaymentShop : IAsyncDisposable
 {
@@ -33,7 +32,9 @@ public sealed class PaymentShop : IAsyncDisposable
     public string WebhookSecret { get; }
 
     /// <param name="settings">More of the Payment service's environment, e.g. <c>Payment__ReconciliationInterval</c>.</param>
-    public static async Task<PaymentShop> StartAsync(TestInfrastructure infrastructure, UsersForTests users, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="providerLatencyMs">Added by the sandbox to every answer (the benchmark's 0 and 50 ms).</param>
+    public static async Task<PaymentShop> StartAsync(TestInfrastructure infrastructure, UsersForTests users, IReadOnlyDictionary<string, string>? settings = null,
+        int providerLatencyMs = 0)
     {
         var (apiKey, webhookSecret) = (SandboxProcess.NewSecret(), SandboxProcess.NewSecret());
         var sandboxAddress = SandboxProcess.NewAddress();
@@ -60,7 +61,8 @@ public sealed class PaymentShop : IAsyncDisposable
         }
         // The service does not call the provider while starting, so it can start first and tell the sandbox where webhooks go.
         var payment = await ServiceProcess.StartAsync("Payment", environment);
-        var sandbox = await SandboxProcess.StartAsync(sandboxAddress, apiKey, webhookSecret, new Uri(payment.Address, "/webhooks/payment-provider"));
+        var sandbox = await SandboxProcess.StartAsync(sandboxAddress, apiKey, webhookSecret, new Uri(payment.Address, "/webhooks/payment-provider"),
+            latencyMs: providerLatencyMs);
         return new PaymentShop(payment, sandbox, database, webhookSecret);
     }
 
@@ -87,51 +89,5 @@ public sealed class PaymentShop : IAsyncDisposable
     {
         await Sandbox.DisposeAsync();
         await Process.DisposeAsync();
-    }
-}
-
-/// <summary>What the tests of the assembly share: the infrastructure, Users, one Payment shop, and the callers' tokens.</summary>
-public sealed class PaymentTestEnvironment : IAsyncLifetime
-{
-    public TestInfrastructure Infrastructure { get; } = new();
-    public UsersForTests Users { get; private set; } = null!;
-    public PaymentShop Shop { get; private set; } = null!;
-    public Metadata Orders { get; private set; } = null!;
-    public Metadata Shipping { get; private set; } = null!;
-    public Metadata Admin { get; private set; } = null!;
-    public Metadata Customer { get; private set; } = null!;
-    public string CustomerId { get; private set; } = "";
-    public Metadata OtherCustomer { get; private set; } = null!;
-
-    public PaymentService.PaymentServiceClient Payments => Shop.Client;
-
-    public async ValueTask InitializeAsync()
-    {
-        Users = await UsersForTests.StartAsync(Infrastructure);
-        Shop = await PaymentShop.StartAsync(Infrastructure, Users);
-        Orders = UsersForTests.Bearer(await Users.ServiceTokenAsync("orders"));
-        Shipping = UsersForTests.Bearer(await Users.ServiceTokenAsync("shipping"));
-        Admin = UsersForTests.Bearer(await Users.AdminTokenAsync());
-        var customer = await Users.CustomerTokenAsync();
-        Customer = UsersForTests.Bearer(customer);
-        CustomerId = PaymentShop.SubjectOf(customer);
-        OtherCustomer = UsersForTests.Bearer(await Users.CustomerTokenAsync());
-    }
-
-    /// <summary>An approved authorization of <paramref name="amount"/> for the customer, made as Orders.</summary>
-    public async Task<Contracts.Payment.V1.Payment> AuthorizedAsync(Contracts.Common.V1.Money? amount = null) =>
-        (await Payments.AuthorizeAsync(await Shop.AuthorizationRequestAsync(CustomerId, amount: amount), Orders)).Payment;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Shop is not null)
-        {
-            await Shop.DisposeAsync();
-        }
-        if (Users is not null)
-        {
-            await Users.DisposeAsync();
-        }
-        await Infrastructure.DisposeAsync();
     }
 }

@@ -29,7 +29,7 @@ public sealed class SandboxProcess : IAsyncDisposable
 
     public static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
-    public static async Task<SandboxProcess> StartAsync(Uri address, string apiKey, string webhookSecret, Uri webhookUrl, int slowAnswerMs = 3000)
+    public static async Task<SandboxProcess> StartAsync(Uri address, string apiKey, string webhookSecret, Uri webhookUrl, int slowAnswerMs = 3000, int latencyMs = 0)
     {
         var configuration = typeof(SandboxProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var assembly = Path.Combine(RepositoryRoot.Path, "services", "PaymentSandbox", "bin", configuration, "net10.0", "ECommerce.PaymentSandbox.dll");
@@ -46,6 +46,7 @@ public sealed class SandboxProcess : IAsyncDisposable
             ["Sandbox__WebhookSecret"] = webhookSecret,
             ["Sandbox__WebhookUrl"] = webhookUrl.ToString(),
             ["Sandbox__SlowAnswerMs"] = slowAnswerMs.ToString(),
+            ["Sandbox__LatencyMs"] = latencyMs.ToString(),
         });
         var sandbox = new SandboxProcess(process, address, apiKey);
         var deadline = DateTime.UtcNow.AddSeconds(60);
