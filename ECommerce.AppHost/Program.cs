@@ -52,6 +52,27 @@ var cart = builder.AddService<Projects.ECommerce_Cart>("cart")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog);
 
+// The sandbox payment provider stands in for an external card processor: always a process of its own, in either mode.
+// Its API key and webhook secret are secret parameters, generated on first run and kept in the AppHost's user secrets.
+var providerApiKey = builder.AddParameter("payment-provider-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var providerWebhookSecret = builder.AddParameter("payment-provider-webhook-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var paymentSandbox = builder.AddProject<Projects.ECommerce_PaymentSandbox>("payment-sandbox", launchProfileName: null)
+    .WithKestrelEndpoint(ServiceBuilderExtensions.RestEndpoint, "Http1", configurationPrefix: "")
+    .WithEnvironment("Sandbox__ApiKey", providerApiKey)
+    .WithEnvironment("Sandbox__WebhookSecret", providerWebhookSecret)
+    .WithHttpHealthCheck("/health");
+var providerEndpoint = paymentSandbox.GetEndpoint(ServiceBuilderExtensions.RestEndpoint);
+var paymentDb = postgres.AddDatabase("payment-db", databaseName: "payment");
+var payment = builder.AddService<Projects.ECommerce_Payment>("payment")
+    .WithReference(paymentDb).WaitFor(paymentDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users)
+    .WaitFor(paymentSandbox)
+    .WithSetting("Payment__Provider__BaseAddress", ReferenceExpression.Create($"{providerEndpoint}"))
+    .WithSetting("Payment__Provider__ApiKey", ReferenceExpression.Create($"{providerApiKey}"))
+    .WithSetting("Payment__Provider__WebhookSecret", ReferenceExpression.Create($"{providerWebhookSecret}"));
+paymentSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{payment.GrpcEndpointOf()}/webhooks/payment-provider"));
+
 // The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
@@ -59,7 +80,8 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search)
-    .WithReference(cart).WaitFor(cart);
+    .WithReference(cart).WaitFor(cart)
+    .WithReference(payment).WaitFor(payment);
 
 ReadinessReport.Add(builder);
 builder.Build().Run();

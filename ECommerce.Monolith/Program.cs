@@ -2,6 +2,7 @@ using ECommerce.Cart;
 using ECommerce.Catalog;
 using ECommerce.Gateway;
 using ECommerce.Monolith.Hosting;
+using ECommerce.Payment;
 using ECommerce.Search;
 using ECommerce.Users;
 
@@ -13,5 +14,6 @@ monolith.AddModule(UsersServiceExtensions.ServiceName, users => users.AddUsersSe
 monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddCatalogServices(), app => app.MapCatalogApi());
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
+monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

@@ -55,6 +55,23 @@ public static class ServiceBuilderExtensions
         return service.WithEnvironment(name, value);
     }
 
+    /// <summary>A configuration value known only when the application runs (an address, a secret parameter), in the service's process or its module.</summary>
+    public static IResourceBuilder<ProjectResource> WithSetting(this IResourceBuilder<ProjectResource> service, string name, ReferenceExpression value)
+    {
+        if (MonolithBuilderExtensions.Find(service.ApplicationBuilder) is { } monolith && monolith.Modules.Contains(service.Resource))
+        {
+            monolith.Process.WithEnvironment($"Modules__{service.Resource.Name}__{name}", value);
+            return service;
+        }
+        return service.WithEnvironment(name, value);
+    }
+
+    /// <summary>The service's gRPC endpoint: its own, or its module's on the monolith.</summary>
+    public static EndpointReference GrpcEndpointOf(this IResourceBuilder<ProjectResource> service) =>
+        MonolithBuilderExtensions.Find(service.ApplicationBuilder) is { } monolith && monolith.Modules.Contains(service.Resource)
+            ? monolith.Process.GetEndpoint($"{service.Resource.Name}-{GrpcEndpoint}")
+            : service.GetEndpoint(GrpcEndpoint);
+
     /// <summary>What every service process gets besides its references: development-friendly Kafka consumer timing.</summary>
     internal static IResourceBuilder<ProjectResource> WithServiceEnvironment(this IResourceBuilder<ProjectResource> service) => service
         // Kafka's default session timeout (45 s) would make a restarted service wait that long for its partitions.

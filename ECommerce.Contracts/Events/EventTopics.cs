@@ -23,6 +23,9 @@ public static class EventTopics
     /// <summary>OrderPlaced, OrderStockConfirmed, OrderPaid, OrderShipped, OrderConfirmed, OrderCancelled; key: order id.</summary>
     public const string Orders = "orders";
 
+    /// <summary>PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentVoided, PaymentRefunded; key: order id.</summary>
+    public const string Payments = "payments";
+
     private static readonly Dictionary<string, string> TopicByEvent = new()
     {
         [UserRegistered.Descriptor.FullName] = Users,
@@ -39,6 +42,11 @@ public static class EventTopics
         [OrderShipped.Descriptor.FullName] = Orders,
         [OrderConfirmed.Descriptor.FullName] = Orders,
         [OrderCancelled.Descriptor.FullName] = Orders,
+        [PaymentAuthorized.Descriptor.FullName] = Payments,
+        [PaymentCaptured.Descriptor.FullName] = Payments,
+        [PaymentFailed.Descriptor.FullName] = Payments,
+        [PaymentVoided.Descriptor.FullName] = Payments,
+        [PaymentRefunded.Descriptor.FullName] = Payments,
     };
 
     /// <summary>Every topic an event above travels on, for whoever creates them.</summary>

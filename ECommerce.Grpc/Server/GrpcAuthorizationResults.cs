@@ -20,7 +20,7 @@ internal sealed class GrpcAuthorizationResults : IAuthorizationMiddlewareResultH
         {
             var (code, message) = authorizeResult.Challenged
                 ? (StatusCode.Unauthenticated, "This call needs a valid access token (metadata authorization: Bearer <token>); it is missing, expired or invalid.")
-                : (StatusCode.PermissionDenied, "The caller's roles do not allow this call.");
+                : (StatusCode.PermissionDenied, authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message ?? "The caller's roles do not allow this call.");
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/grpc";
             context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);

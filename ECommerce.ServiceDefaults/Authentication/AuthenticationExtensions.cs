@@ -2,7 +2,9 @@ using System.Net;
 using ECommerce.Grpc;
 using ECommerce.ServiceDefaults.Discovery;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -94,10 +96,11 @@ public static class AuthenticationExtensions
             };
         });
         builder.Services.AddAuthorization();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
     }
 
     /// <summary>Cleartext HTTP/2 without an upgrade (h2c prior knowledge), as gRPC endpoints expect.</summary>
-    private sealed class Http2PriorKnowledge : DelegatingHandler
+    internal sealed class Http2PriorKnowledge : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using ECommerce.Grpc;
+using ECommerce.ServiceDefaults.Authentication;
+using Microsoft.Extensions.Configuration;
 using ECommerce.ServiceDefaults.Discovery;
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
@@ -25,6 +27,29 @@ public static class ResilientGrpcClientExtensions
         Action<ECommerceGrpcClientOptions>? configureChannel = null, Action<GrpcResilienceOptions>? configureResilience = null)
         where TClient : ClientBase<TClient>
     {
+        AddClient<TClient>(services, serviceName, configureChannel, configureResilience);
+        return services;
+    }
+
+    /// <summary>
+    /// The same client, calling under this service's own identity: every call carries a service token from
+    /// Users (<see cref="ServiceTokens"/>, configured by <c>ServiceIdentity:ClientId</c> and <c>ServiceIdentity:ClientSecret</c>).
+    /// </summary>
+    public static IServiceCollection AddServiceGrpcClient<TClient>(
+        this IServiceCollection services, IConfiguration configuration, string serviceName,
+        Action<ECommerceGrpcClientOptions>? configureChannel = null, Action<GrpcResilienceOptions>? configureResilience = null)
+        where TClient : ClientBase<TClient>
+    {
+        services.AddServiceIdentity(configuration);
+        AddClient<TClient>(services, serviceName, configureChannel, configureResilience).AddHttpMessageHandler<ServiceTokenHandler>();
+        return services;
+    }
+
+    private static IHttpClientBuilder AddClient<TClient>(
+        IServiceCollection services, string serviceName,
+        Action<ECommerceGrpcClientOptions>? configureChannel, Action<GrpcResilienceOptions>? configureResilience)
+        where TClient : ClientBase<TClient>
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         services.AddMeshServiceDiscovery();
         services.AddMetrics();
@@ -44,7 +69,7 @@ public static class ResilientGrpcClientExtensions
         ECommerceGrpcClientOptions ChannelOptions(IServiceProvider provider) =>
             provider.GetRequiredService<IOptionsMonitor<ECommerceGrpcClientOptions>>().Get(serviceName);
 
-        services
+        return services
             .AddGrpcClient<TClient>((provider, client) =>
                 client.Address = MeshDiscoveryExtensions.ServiceAddress(serviceName, ChannelOptions(provider).EndpointName ?? "grpc"))
             .ConfigurePrimaryHttpMessageHandler(provider => MeshDiscoveryExtensions.CreateMeshHandler(provider, ChannelOptions(provider)))
@@ -58,7 +83,6 @@ public static class ResilientGrpcClientExtensions
             // The first interceptor added is the outermost: a call failed fast by an open circuit is still measured.
             .AddInterceptor(provider => provider.GetRequiredService<ClientCallTelemetryInterceptor>())
             .AddInterceptor(provider => provider.GetRequiredService<GrpcResilienceInterceptors>().For(serviceName));
-        return services;
     }
 
     /// <summary>One interceptor, so one circuit, per service: every client of a service shares its state.</summary>

@@ -3,7 +3,7 @@ using ECommerce.Testing;
 
 // dotnet run -c Release --project benchmarks/ECommerce.Catalog.Benchmarks [-- seconds]
 // Everything runs on this machine: PostgreSQL and Redis (throwaway), the Kafka dev cluster, the
-// Users service (for an admin token), two Catalog services over one database loaded with the demo
+// Users service (for an admin token and the Orders service token), two Catalog services over one database loaded with the demo
 // catalog (one caching reads in Redis, one not), and the load. Bounded: four phases of the given
 // length (default 10 s) after a short warm-up each.
 // WebApplicationFactory looks for the service's content root in MvcTestingAppManifest.json in the
@@ -22,4 +22,4 @@ Console.WriteLine($"# Catalog benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} 
 Console.WriteLine();
 Console.WriteLine(await GetProductBenchmark.RunAsync(cached, uncached, duration));
 Console.WriteLine();
-Console.WriteLine(await ReservationBenchmark.RunAsync(cached, UsersForTests.Bearer(await users.AdminTokenAsync()), duration));
+Console.WriteLine(await ReservationBenchmark.RunAsync(cached, UsersForTests.Bearer(await users.ServiceTokenAsync("orders")), duration));

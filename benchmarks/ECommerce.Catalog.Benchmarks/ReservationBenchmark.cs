@@ -10,7 +10,7 @@ namespace ECommerce.Catalog.Benchmarks;
 /// </summary>
 internal static class ReservationBenchmark
 {
-    public static async Task<string> RunAsync(CatalogHost catalog, Metadata admin, TimeSpan duration)
+    public static async Task<string> RunAsync(CatalogHost catalog, Metadata orders, TimeSpan duration)
     {
         var skus = await StockEverySkuAsync(catalog.DatabaseConnectionString);
         var hotSku = skus[0];
@@ -19,7 +19,7 @@ internal static class ReservationBenchmark
         {
             OrderId = $"bench-{Guid.NewGuid():N}",
             Lines = { new StockLine { Sku = sku, Quantity = 1 } },
-        }, admin).ResponseAsync;
+        }, orders).ResponseAsync;
 
         var hot = await Load.RunAsync(callers, duration, _ => Reserve(hotSku));
         var spread = await Load.RunAsync(callers, duration, _ => Reserve(skus[Random.Shared.Next(skus.Count)]));

@@ -1,4 +1,5 @@
 using ECommerce.Users.Api;
+using ECommerce.Users.ServiceAccounts;
 using ECommerce.EventBus;
 using ECommerce.ServiceDefaults.Persistence;
 
@@ -22,6 +23,8 @@ public static class UsersServiceExtensions
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddSingleton<ServiceClients>();
+        builder.Services.AddSingleton<ServiceTokenIssuer>();
         return builder;
     }
 
@@ -30,6 +33,7 @@ public static class UsersServiceExtensions
     {
         endpoints.MapGrpcService<UsersApi>();
         endpoints.MapKeyDiscovery();
+        endpoints.MapServiceTokenEndpoint();
         return endpoints;
     }
 }

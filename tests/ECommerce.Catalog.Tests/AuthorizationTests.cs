@@ -1,11 +1,12 @@
 using ECommerce.Contracts.Catalog.V1;
 using Google.Protobuf.WellKnownTypes;
+using ECommerce.Testing;
 using Grpc.Core;
 using static ECommerce.Catalog.Tests.CatalogTestEnvironment;
 
 namespace ECommerce.Catalog.Tests;
 
-/// <summary>Only admins change the catalog or stock; anyone reads.</summary>
+/// <summary>Only admins change the catalog or adjust stock; only a service with the inventory scope reserves; anyone reads.</summary>
 public sealed class AuthorizationTests(CatalogTestEnvironment shop)
 {
     [Fact]
@@ -14,7 +15,7 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
         var product = await shop.NewProductAsync(stock: 5);
         var sku = product.Variants[0].Sku;
         var orderId = InventoryTests.NewOrderId();
-        await shop.Catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 1 } } }, shop.Admin);
+        await shop.Catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 1 } } }, shop.Orders);
         var catalog = shop.Catalog.Catalog;
         var inventory = shop.Catalog.Inventory;
         var mutations = new Dictionary<string, Func<Metadata?, Task>>
@@ -58,6 +59,32 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
         Assert.Null(unchanged.Variants[0].Sale);
         var methods = CatalogReflection.Descriptor.Services.SelectMany(service => service.Methods).Select(method => method.Name);
         Assert.Equal(methods.Where(name => !IsRead(name)).Order(), mutations.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Reserving_releasing_and_committing_stock_need_a_service_token_with_the_inventory_scope()
+    {
+        var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
+        var inventory = shop.Catalog.Inventory;
+        var shipping = UsersForTests.Bearer(await shop.Users.ServiceTokenAsync("shipping"));
+        Task Reserve(Metadata? as_) => inventory.ReserveStockAsync(new ReserveStockRequest
+        {
+            OrderId = InventoryTests.NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 1 } },
+        }, as_).ResponseAsync;
+        var orderId = InventoryTests.NewOrderId();
+
+        var admin = await Assert.ThrowsAsync<RpcException>(() => Reserve(shop.Admin));
+        var withoutScope = await Assert.ThrowsAsync<RpcException>(() => Reserve(shipping));
+        await inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
+        var adminRelease = await Assert.ThrowsAsync<RpcException>(() => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
+        await inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders);
+
+        Assert.Equal(StatusCode.PermissionDenied, admin.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, withoutScope.StatusCode);
+        Assert.Contains("'inventory' scope", withoutScope.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, adminRelease.StatusCode);
+        var stock = (await inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
+        Assert.Equal((3L, 0L), (stock.OnHand, stock.Reserved));
     }
 
     [Fact]

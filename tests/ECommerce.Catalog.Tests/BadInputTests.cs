@@ -37,7 +37,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
     [MemberData(nameof(Cases))]
     public async Task Bad_input_is_invalid_argument_with_field_details(string rpc, string[] expectedFields)
     {
-        var (catalog, inventory, admin) = (shop.Catalog.Catalog, shop.Catalog.Inventory, shop.Admin);
+        var (catalog, inventory, admin, orders) = (shop.Catalog.Catalog, shop.Catalog.Inventory, shop.Admin, shop.Orders);
         var now = DateTimeOffset.UtcNow;
         Func<Task> call = rpc switch
         {
@@ -82,9 +82,9 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
             }, admin).ResponseAsync,
             "GetStock" => () => inventory.GetStockAsync(new GetStockRequest()).ResponseAsync,
             "AdjustStock" => () => inventory.AdjustStockAsync(new AdjustStockRequest { Sku = "", Delta = 0, Reason = "" }, admin).ResponseAsync,
-            "ReserveStock" => () => inventory.ReserveStockAsync(new ReserveStockRequest { Lines = { new StockLine { Sku = "A-1", Quantity = 0 } } }, admin).ResponseAsync,
-            "ReleaseStock" => () => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = " " }, admin).ResponseAsync,
-            "CommitStock" => () => inventory.CommitStockAsync(new CommitStockRequest { OrderId = new string('x', 101) }, admin).ResponseAsync,
+            "ReserveStock" => () => inventory.ReserveStockAsync(new ReserveStockRequest { Lines = { new StockLine { Sku = "A-1", Quantity = 0 } } }, orders).ResponseAsync,
+            "ReleaseStock" => () => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = " " }, orders).ResponseAsync,
+            "CommitStock" => () => inventory.CommitStockAsync(new CommitStockRequest { OrderId = new string('x', 101) }, orders).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
         };
 
@@ -107,7 +107,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
     [Fact]
     public async Task Control_characters_in_text_are_invalid_argument_naming_each_field()
     {
-        var (catalog, inventory, admin) = (shop.Catalog.Catalog, shop.Catalog.Inventory, shop.Admin);
+        var (catalog, inventory, admin, orders) = (shop.Catalog.Catalog, shop.Catalog.Inventory, shop.Admin, shop.Orders);
 
         await GrpcAssert.InvalidArgumentNamingAsync(() => catalog.CreateCategoryAsync(new CreateCategoryRequest
         {
@@ -126,7 +126,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
         await GrpcAssert.InvalidArgumentNamingAsync(() => inventory.ReserveStockAsync(new ReserveStockRequest
         {
             OrderId = "order\u0000", Lines = { new StockLine { Sku = "A-1", Quantity = 1 } },
-        }, admin).ResponseAsync, ["order_id"]);
+        }, orders).ResponseAsync, ["order_id"]);
     }
 
     [Fact]

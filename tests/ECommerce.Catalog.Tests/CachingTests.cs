@@ -27,9 +27,9 @@ public sealed class CachingTests(CatalogTestEnvironment shop)
             (await shop.Catalog.Catalog.GetProductAsync(new GetProductRequest { ProductId = product.ProductId })).Product.Variants.Single(v => v.Sku == sku).Available;
 
         var before = await AvailableAsync();
-        await shop.Catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Admin);
+        await shop.Catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Orders);
         var afterReserving = await AvailableAsync();
-        await shop.Catalog.Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin);
+        await shop.Catalog.Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Orders);
         var afterReleasing = await AvailableAsync();
         await shop.Catalog.Inventory.AdjustStockAsync(new AdjustStockRequest { Sku = sku, Delta = 5, Reason = "restock" }, shop.Admin);
         var afterRestocking = (await shop.Catalog.Catalog.GetVariantAsync(new GetVariantRequest { Sku = sku })).Variant.Available;

@@ -10,7 +10,7 @@ namespace ECommerce.Catalog.Tests;
 
 /// <summary>
 /// What every test of the assembly shares: the infrastructure, a real Users service, one Catalog
-/// service without demo data, and an admin's and a customer's tokens. Tests keep apart by creating
+/// service without demo data, and an admin's, a customer's and the Orders service's tokens. Tests keep apart by creating
 /// their own categories, products and SKUs.
 /// </summary>
 public sealed class CatalogTestEnvironment : IAsyncLifetime
@@ -23,12 +23,16 @@ public sealed class CatalogTestEnvironment : IAsyncLifetime
     public Metadata Admin { get; private set; } = null!;
     public Metadata Customer { get; private set; } = null!;
 
+    /// <summary>The Orders service's token: the inventory scope that reserving, releasing and committing stock need.</summary>
+    public Metadata Orders { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         Users = await UsersForTests.StartAsync(Infrastructure);
         Catalog = await CatalogServiceHost.StartAsync(Infrastructure, Users);
         Admin = UsersForTests.Bearer(await Users.AdminTokenAsync());
         Customer = UsersForTests.Bearer(await Users.CustomerTokenAsync());
+        Orders = UsersForTests.Bearer(await Users.ServiceTokenAsync("orders"));
     }
 
     public Task<CatalogServiceHost> StartCatalogAsync(IDictionary<string, string> settings) => CatalogServiceHost.StartAsync(Infrastructure, Users, settings);

@@ -35,7 +35,7 @@ public sealed class FlashSaleTests(CatalogTestEnvironment shop)
                 {
                     OrderId = $"flash-{buyer}-{Guid.NewGuid():N}",
                     Lines = { new StockLine { Sku = sku, Quantity = 1 } },
-                }, shop.Admin);
+                }, shop.Orders);
                 return (Won: true, Error: (RpcException?)null);
             }
             catch (RpcException e)

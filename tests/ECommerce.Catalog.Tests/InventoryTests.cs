@@ -15,7 +15,7 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
         var sku = (await shop.NewProductAsync()).Variants[0].Sku;
 
         var received = await Inventory.AdjustStockAsync(new AdjustStockRequest { Sku = sku, Delta = 10, Reason = "PO-1" }, shop.Admin);
-        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Admin);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Orders);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             Inventory.AdjustStockAsync(new AdjustStockRequest { Sku = sku, Delta = -7, Reason = "damaged" }, shop.Admin).ResponseAsync);
         var stock = (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
@@ -35,7 +35,7 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
         {
             OrderId = NewOrderId(),
             Lines = { new StockLine { Sku = plenty, Quantity = 2 }, new StockLine { Sku = scarce, Quantity = 2 }, new StockLine { Sku = scarce, Quantity = 2 } },
-        }, shop.Admin).ResponseAsync);
+        }, shop.Orders).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations);
@@ -49,7 +49,7 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
         var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
         var request = new ReserveStockRequest { OrderId = NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 2 } } };
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Inventory.ReserveStockAsync(request, shop.Admin).ResponseAsync));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Inventory.ReserveStockAsync(request, shop.Orders).ResponseAsync));
 
         Assert.Single(replies.Select(reply => reply.ReservationId).Distinct());
         Assert.Equal(3, (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock.Available);
@@ -60,11 +60,11 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
     {
         var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
         var orderId = NewOrderId();
-        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 5 } } }, shop.Admin);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 5 } } }, shop.Orders);
 
-        await Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin);
-        await Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin);
-        var commitAfterRelease = await Assert.ThrowsAsync<RpcException>(() => Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
+        await Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Orders);
+        await Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Orders);
+        var commitAfterRelease = await Assert.ThrowsAsync<RpcException>(() => Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync);
 
         var stock = (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
         Assert.Equal((5L, 0L, 5L), (stock.OnHand, stock.Reserved, stock.Available));
@@ -76,11 +76,11 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
     {
         var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
         var orderId = NewOrderId();
-        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Admin);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
 
-        await Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Admin);
-        await Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Admin);
-        var release = await Assert.ThrowsAsync<RpcException>(() => Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
+        await Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders);
+        await Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders);
+        var release = await Assert.ThrowsAsync<RpcException>(() => Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync);
 
         var stock = (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
         Assert.Equal((3L, 0L, 3L), (stock.OnHand, stock.Reserved, stock.Available));
@@ -94,7 +94,7 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
     {
         var sku = (await shop.NewProductAsync(stock: 8)).Variants[0].Sku;
 
-        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Admin);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = NewOrderId(), Lines = { new StockLine { Sku = sku, Quantity = 4 } } }, shop.Orders);
 
         var low = shop.ReadEvent("catalog.inventory", sku, StockLevelLow.Parser);
         Assert.Equal((4L, 5L), (low.Available, low.Threshold));
@@ -110,7 +110,7 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
         {
             OrderId = NewOrderId(),
             Lines = { new StockLine { Sku = i % 2 == 0 ? a : b, Quantity = 1 }, new StockLine { Sku = i % 2 == 0 ? b : a, Quantity = 1 } },
-        }, shop.Admin).ResponseAsync));
+        }, shop.Orders).ResponseAsync));
 
         Assert.Equal(40, (await Inventory.GetStockAsync(new GetStockRequest { Sku = a })).Stock.Reserved);
         Assert.Equal(40, (await Inventory.GetStockAsync(new GetStockRequest { Sku = b })).Stock.Reserved);

@@ -23,7 +23,7 @@ public sealed class ReservationExpiryTests(CatalogTestEnvironment shop) : IAsync
         var sku = (await shop.NewProductAsync(stock: 3, catalog: _catalog)).Variants[0].Sku;
         var orderId = InventoryTests.NewOrderId();
         var asked = DateTimeOffset.UtcNow;
-        var reserved = await _catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 3 } } }, shop.Admin);
+        var reserved = await _catalog.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 3 } } }, shop.Orders);
         Assert.InRange(reserved.ExpiresAt.ToDateTimeOffset() - asked, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
 
         var available = 0L;
@@ -35,7 +35,7 @@ public sealed class ReservationExpiryTests(CatalogTestEnvironment shop) : IAsync
         }
 
         Assert.Equal(3, available);
-        var commit = await Assert.ThrowsAsync<RpcException>(() => _catalog.Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
+        var commit = await Assert.ThrowsAsync<RpcException>(() => _catalog.Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
         Assert.Contains("expired", commit.Status.Detail);
         Assert.Equal(orderId, shop.ReadEvent("catalog.inventory", sku, InventoryChanged.Parser, changed => changed.Reason == "expired").OrderId);
@@ -51,10 +51,10 @@ public sealed class ReservationExpiryTests(CatalogTestEnvironment shop) : IAsync
         });
         var sku = (await shop.NewProductAsync(stock: 2, catalog: slowSweeper)).Variants[0].Sku;
         var orderId = InventoryTests.NewOrderId();
-        await slowSweeper.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Admin);
+        await slowSweeper.Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
         await Task.Delay(1500);
 
-        var commit = await Assert.ThrowsAsync<RpcException>(() => slowSweeper.Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
+        var commit = await Assert.ThrowsAsync<RpcException>(() => slowSweeper.Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
         Assert.Equal(2, (await slowSweeper.Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock.Available);

@@ -15,8 +15,9 @@ public sealed class ContractTests
         "ecommerce.catalog.v1.InventoryService.ReserveStock",
         "ecommerce.catalog.v1.InventoryService.ReleaseStock",
         "ecommerce.catalog.v1.InventoryService.CommitStock",
-        "ecommerce.payment.v1.PaymentService.Charge",
-        "ecommerce.payment.v1.PaymentService.Refund",
+        "ecommerce.payment.v1.PaymentService.Authorize",
+        "ecommerce.payment.v1.PaymentService.Capture",
+        "ecommerce.payment.v1.PaymentService.Void",
         "ecommerce.shipping.v1.ShippingService.CreateShipment",
         "ecommerce.shipping.v1.ShippingService.CancelShipment",
     ];
@@ -87,7 +88,7 @@ public sealed class ContractTests
         {
             "UserRegistered", "UserProfileUpdated", "ProductCreated", "ProductUpdated", "ProductDeleted",
             "PriceChanged", "InventoryChanged", "StockLevelLow", "OrderPlaced", "OrderCancelled",
-            "PaymentProcessed", "PaymentFailed", "PaymentRefunded", "ShipmentCreated", "LogRecord",
+            "PaymentAuthorized", "PaymentCaptured", "PaymentFailed", "PaymentVoided", "PaymentRefunded", "ShipmentCreated", "LogRecord",
         });
     }
 }

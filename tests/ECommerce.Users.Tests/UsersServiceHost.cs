@@ -20,6 +20,9 @@ public sealed class UsersServiceHost : IAsyncLifetime
     public Contracts.Users.V1.UsersService.UsersServiceClient Client { get; private set; } = null!;
     public string DatabaseConnectionString { get; private set; } = "";
     public Uri Address => _service!.Address;
+
+    /// <summary>The one service client this Users knows, "orders" with the inventory and payments scopes, and its secret (generated per run).</summary>
+    public string OrdersSecret { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     public string Topic => ECommerce.Contracts.Events.EventTopics.Users;
     public string KafkaBootstrapServers => _infrastructure.Kafka.BootstrapServers;
 
@@ -31,6 +34,9 @@ public sealed class UsersServiceHost : IAsyncLifetime
             new("ConnectionStrings:users", DatabaseConnectionString),
             .. _infrastructure.KafkaSettings(),
             new("Users:AdminEmails:0", AdminEmail),
+            new("Users:ServiceClients:orders:Secret", OrdersSecret),
+            new("Users:ServiceClients:orders:Scopes:0", "inventory"),
+            new("Users:ServiceClients:orders:Scopes:1", "payments"),
         ]);
         Client = new Contracts.Users.V1.UsersService.UsersServiceClient(_service.Channel);
     }

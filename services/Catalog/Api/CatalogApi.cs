@@ -167,7 +167,7 @@ internal sealed partial class CatalogApi(
     public override async Task<BatchGetVariantsResponse> BatchGetVariants(BatchGetVariantsRequest request, ServerCallContext context)
     {
         VariantLookup.Check(request.Skus);
-        return new BatchGetVariantsResponse { Skus = { await VariantLookup.FindAsync(dataSource, request.Skus, clock.GetUtcNow(), context.CancellationToken) } };
+        return new BatchGetVariantsResponse { Skus = { await products.FindVariantsAsync(request.Skus, clock.GetUtcNow(), context.CancellationToken) } };
     }
 
     [Authorize(Roles = AccessTokens.AdminRole)]

@@ -8,12 +8,11 @@ using GrpcStatus = Grpc.Core.Status;
 namespace ECommerce.Catalog.Api;
 
 /// <summary>
-/// The ecommerce.catalog.v1.InventoryService contract. Anyone may read stock; every change needs an admin token.
+/// The ecommerce.catalog.v1.InventoryService contract. Anyone may read stock; adjusting it needs an admin token.
 /// </summary>
 /// <remarks>
-/// ReserveStock, ReleaseStock and CommitStock are meant for the Orders service, not for shoppers.
-/// The mesh has no service identity yet, so they require the admin role too: a shopper's token can
-/// never reserve, and Orders will call with a token that carries the role until service accounts exist.
+/// ReserveStock, ReleaseStock and CommitStock are for the Orders service, not for people: they need a service
+/// token with the inventory scope. An admin's token is refused too; an admin changes stock with AdjustStock.
 /// </remarks>
 internal sealed class InventoryApi(StockKeeper stock) : InventoryService.InventoryServiceBase
 {
@@ -43,7 +42,7 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
         };
     }
 
-    [Authorize(Roles = AccessTokens.AdminRole)]
+    [RequireScope(ServiceScopes.Inventory)]
     public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -66,7 +65,7 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
         };
     }
 
-    [Authorize(Roles = AccessTokens.AdminRole)]
+    [RequireScope(ServiceScopes.Inventory)]
     public override async Task<ReleaseStockResponse> ReleaseStock(ReleaseStockRequest request, ServerCallContext context)
     {
         CheckOrderId(request.OrderId);
@@ -79,7 +78,7 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
         };
     }
 
-    [Authorize(Roles = AccessTokens.AdminRole)]
+    [RequireScope(ServiceScopes.Inventory)]
     public override async Task<CommitStockResponse> CommitStock(CommitStockRequest request, ServerCallContext context)
     {
         CheckOrderId(request.OrderId);

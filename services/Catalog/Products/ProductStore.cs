@@ -29,6 +29,10 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
+    /// <summary>What a cart or a checkout needs to know of each SKU, in the order asked (see <see cref="VariantLookup"/>).</summary>
+    public Task<List<SkuLookup>> FindVariantsAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken cancellationToken) =>
+        VariantLookup.FindAsync(dataSource, skus, now, cancellationToken);
+
     /// <summary>
     /// The categories a listing covers: <c>tree</c> holds category $1 and all its sub-categories, and
     /// <see cref="InTree"/> keeps the products in them (every product when $1 is null).

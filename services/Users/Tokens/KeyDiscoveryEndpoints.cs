@@ -16,6 +16,9 @@ internal static class KeyDiscoveryEndpoints
         {
             issuer = AccessTokens.Issuer,
             jwks_uri = $"{request.Scheme}://{request.Host}{JwksPath}",
+            token_endpoint = $"{request.Scheme}://{request.Host}{AccessTokens.TokenPath}",
+            grant_types_supported = new[] { "client_credentials" },
+            token_endpoint_auth_methods_supported = new[] { "client_secret_basic", "client_secret_post" },
             id_token_signing_alg_values_supported = new[] { AccessTokens.Algorithm },
         }));
         endpoints.MapGet(JwksPath, async (SigningKeys keys, CancellationToken cancellationToken) => Results.Json(new

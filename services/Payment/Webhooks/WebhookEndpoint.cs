@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ECommerce.Payment.Payments;
+using ECommerce.Payment.Provider;
+
+namespace ECommerce.Payment.Webhooks;
+
+/// <summary>
+/// The provider's webhooks: <c>POST /webhooks/payment-provider</c>. A delivery counts only with a valid
+/// signature (<c>Sandbox-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")</c>) made within the replay window,
+/// and only once per event id; it settles a payment still pending (a slow or lost answer).
+/// </summary>
+internal static class WebhookEndpoint
+{
+    public const string Path = "/webhooks/payment-provider";
+    public const string SignatureHeader = "Sandbox-Signature";
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapProviderWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Path, ReceiveAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, ProviderOptions options, PaymentKeeper payments, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoint));
+        if (request.ContentLength is > MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        switch (Verify(request.Headers[SignatureHeader].ToString(), body, options, clock.GetUtcNow()))
+        {
+            case SignatureCheck.Invalid:
+                logger.LogWarning("Refused a webhook: bad or missing signature");
+                return Results.Json(new { error = "invalid_signature" }, statusCode: StatusCodes.Status400BadRequest);
+            case SignatureCheck.OutsideWindow:
+                logger.LogWarning("Refused a webhook: its timestamp is outside the replay window");
+                return Results.Json(new { error = "timestamp_outside_window" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var eventId = root.GetProperty("id").GetString()!;
+        var type = root.GetProperty("type").GetString()!;
+        var record = SandboxProvider.Parse(root.GetProperty("data"));
+        if (!Guid.TryParse(record.Reference, out var paymentId) || !PaymentRules.IsKnownProviderStatus(record.Status))
+        {
+            // Not ours to settle (another system's payment, or a state we do not know): acknowledged, reconciliation reports it.
+            logger.LogWarning("Webhook {EventId} ({Type}) names no payment of this shop", eventId, type);
+            return Results.Ok();
+        }
+        await payments.ApplyAsync(paymentId, record, "webhook", "provider", "", eventId, cancellationToken, onlyIfPending: true);
+        return Results.Ok();
+    }
+
+    internal enum SignatureCheck
+    {
+        Valid,
+        Invalid,
+        OutsideWindow,
+    }
+
+    internal static SignatureCheck Verify(string header, string body, ProviderOptions options, DateTimeOffset now)
+    {
+        if (options.WebhookSecret.Length == 0)
+        {
+            return SignatureCheck.Invalid;
+        }
+        var parts = header.Split(',').Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)
+            || !parts.TryGetValue("v1", out var signature) || signature.Length != 64)
+        {
+            return SignatureCheck.Invalid;
+        }
+        byte[] given;
+        try
+        {
+            given = Convert.FromHexString(signature);
+        }
+        catch (FormatException)
+        {
+            return SignatureCheck.Invalid;
+        }
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"));
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            return SignatureCheck.Invalid;
+        }
+        // Checked after the signature, so the timestamp is the one the provider signed.
+        return Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(timestamp)).TotalSeconds) <= options.WebhookTolerance.TotalSeconds
+            ? SignatureCheck.Valid
+            : SignatureCheck.OutsideWindow;
+    }
+}

@@ -1,0 +1,3 @@
+using ECommerce.Payment.Tests;
+
+[assembly: AssemblyFixture(typeof(PaymentTestEnvironment))]
