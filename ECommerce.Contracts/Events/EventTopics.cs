@@ -26,6 +26,9 @@ public static class EventTopics
     /// <summary>PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentVoided, PaymentRefunded; key: order id.</summary>
     public const string Payments = "payments";
 
+    /// <summary>ShipmentCreated, ShipmentShipped, ShipmentDelivered, ShipmentException, ShipmentCancelled, ReturnReceived; key: order id.</summary>
+    public const string Shipments = "shipments";
+
     private static readonly Dictionary<string, string> TopicByEvent = new()
     {
         [UserRegistered.Descriptor.FullName] = Users,
@@ -47,6 +50,12 @@ public static class EventTopics
         [PaymentFailed.Descriptor.FullName] = Payments,
         [PaymentVoided.Descriptor.FullName] = Payments,
         [PaymentRefunded.Descriptor.FullName] = Payments,
+        [ShipmentCreated.Descriptor.FullName] = Shipments,
+        [ShipmentShipped.Descriptor.FullName] = Shipments,
+        [ShipmentDelivered.Descriptor.FullName] = Shipments,
+        [ShipmentException.Descriptor.FullName] = Shipments,
+        [ShipmentCancelled.Descriptor.FullName] = Shipments,
+        [ReturnReceived.Descriptor.FullName] = Shipments,
     };
 
     /// <summary>Every topic an event above travels on, for whoever creates them.</summary>
