@@ -104,13 +104,15 @@ public sealed class SearchServiceHost : IAsyncLifetime
         {
             await using var command = _searchDatabase!.CreateCommand("SELECT count(*) FROM processed_events WHERE event_id = ANY($1)");
             command.Parameters.Add(new NpgsqlParameter { Value = eventIds });
-            if ((long)(await command.ExecuteScalarAsync())! == eventIds.Length)
+            var handled = (long)(await command.ExecuteScalarAsync())!;
+            if (handled == eventIds.Length)
             {
                 return;
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            // Generous: a patience, not a speed goal (the freshness benchmark measures speed); CI machines run loaded.
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
             {
-                throw new TimeoutException($"Search did not handle events {string.Join(", ", eventIds)} within 30 s.");
+                throw new TimeoutException($"Search handled {handled} of events {string.Join(", ", eventIds)} within 90 s.");
             }
             await Task.Delay(20);
         }
