@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using ECommerce.Benchmarking;
 using ECommerce.Cart;
-using ECommerce.Catalog;
+using ECommerce.Catalog.Tests;
 using ECommerce.Contracts.Cart.V1;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
@@ -28,15 +28,11 @@ await using var users = await UsersForTests.StartAsync(infrastructure);
 // The AppHost creates the orders topic; the development cluster does not create a topic a consumer subscribes to.
 infrastructure.Kafka.CreateTopic("orders", 4);
 var admin = UsersForTests.Bearer(await users.AdminTokenAsync());
-await using var catalogService = ServiceOnKestrel<CatalogOptions>.Start(
-[
-    new("ConnectionStrings:catalog", await infrastructure.CreateDatabaseAsync("catalog_bench")),
-    new("ConnectionStrings:redis", redisServer.ConnectionString),
-    .. infrastructure.KafkaSettings(),
-    users.DiscoverySetting,
-    new("Catalog:SeedDemoData", "false"),
-    new("Logging:LogLevel:Default", "Warning"),
-]);
+await using var catalogService = await CatalogServiceHost.StartAsync(infrastructure, users, new Dictionary<string, string>
+{
+    ["ConnectionStrings:redis"] = redisServer.ConnectionString,
+    ["Logging:LogLevel:Default"] = "Warning",
+});
 await using var cartService = ServiceOnKestrel<CartOptions>.Start(
 [
     new("ConnectionStrings:cart", await infrastructure.CreateDatabaseAsync("cart_bench")),
@@ -46,8 +42,8 @@ await using var cartService = ServiceOnKestrel<CartOptions>.Start(
     new("services:catalog:grpc:0", catalogService.Address.ToString()),
     new("Cart:MaxQuantityPerLine", int.MaxValue.ToString()),
 ]);
-var catalog = new CatalogService.CatalogServiceClient(catalogService.Channel);
-var inventory = new InventoryService.InventoryServiceClient(catalogService.Channel);
+var catalog = catalogService.Catalog;
+var inventory = catalogService.Inventory;
 var carts = new CartService.CartServiceClient(cartService.Channel);
 
 // One product with 100 SKUs (10 sizes × 10 colours), each with plenty of stock.

@@ -1,3 +1,4 @@
+using ECommerce.Catalog.Tests;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
 
@@ -9,11 +10,11 @@ namespace ECommerce.Catalog.Benchmarks;
 /// </summary>
 internal static class GetProductBenchmark
 {
-    public static async Task<string> RunAsync(CatalogHost cached, CatalogHost uncached, TimeSpan duration)
+    public static async Task<string> RunAsync(CatalogServiceHost cached, CatalogServiceHost uncached, TimeSpan duration)
     {
         var productIds = await AllProductIdsAsync(cached.Catalog);
         var callers = Environment.ProcessorCount * 8;
-        Task Read(CatalogHost host, int caller) =>
+        Task Read(CatalogServiceHost host, int caller) =>
             host.Catalog.GetProductAsync(new GetProductRequest { ProductId = productIds[Random.Shared.Next(productIds.Count)] }).ResponseAsync;
 
         var fromPostgres = await Load.RunAsync(callers, duration, caller => Read(uncached, caller));

@@ -1,4 +1,5 @@
 using ECommerce.Catalog.Benchmarks;
+using ECommerce.Catalog.Tests;
 using ECommerce.Testing;
 
 // dotnet run -c Release --project benchmarks/ECommerce.Catalog.Benchmarks [-- seconds]
@@ -15,11 +16,18 @@ var duration = TimeSpan.FromSeconds(seconds);
 await using var infrastructure = new TestInfrastructure();
 await using var users = await UsersForTests.StartAsync(infrastructure);
 var database = await infrastructure.CreateDatabaseAsync("catalog_bench");
-await using var cached = await CatalogHost.StartAsync(infrastructure, users, database, cacheReads: true);
-await using var uncached = await CatalogHost.StartAsync(infrastructure, users, database, cacheReads: false);
+// Both serve the demo catalog; CacheTtl zero sends every read of the uncached one to PostgreSQL.
+await using var cached = await CatalogServiceHost.StartAsync(infrastructure, users, Settings(cacheTtl: "00:10:00"), database);
+await using var uncached = await CatalogServiceHost.StartAsync(infrastructure, users, Settings(cacheTtl: "00:00:00"), database);
 
 Console.WriteLine($"# Catalog benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Console.WriteLine();
 Console.WriteLine(await GetProductBenchmark.RunAsync(cached, uncached, duration));
 Console.WriteLine();
 Console.WriteLine(await ReservationBenchmark.RunAsync(cached, UsersForTests.Bearer(await users.ServiceTokenAsync("orders")), duration));
+
+static Dictionary<string, string> Settings(string cacheTtl) => new()
+{
+    ["Catalog:SeedDemoData"] = "true",
+    ["Catalog:CacheTtl"] = cacheTtl,
+};

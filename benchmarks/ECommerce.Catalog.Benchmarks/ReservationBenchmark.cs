@@ -1,3 +1,4 @@
+using ECommerce.Catalog.Tests;
 using ECommerce.Contracts.Catalog.V1;
 using Grpc.Core;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace ECommerce.Catalog.Benchmarks;
 /// </summary>
 internal static class ReservationBenchmark
 {
-    public static async Task<string> RunAsync(CatalogHost catalog, Metadata orders, TimeSpan duration)
+    public static async Task<string> RunAsync(CatalogServiceHost catalog, Metadata orders, TimeSpan duration)
     {
         var skus = await StockEverySkuAsync(catalog.DatabaseConnectionString);
         var hotSku = skus[0];

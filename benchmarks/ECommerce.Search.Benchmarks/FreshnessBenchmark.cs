@@ -23,7 +23,7 @@ namespace ECommerce.Search.Benchmarks;
 /// </summary>
 internal static class FreshnessBenchmark
 {
-    public static async Task<string> RunAsync(SearchHost search, string catalogDatabase, KafkaDevCluster kafka, int eventsPerSecond, TimeSpan duration)
+    public static async Task<string> RunAsync(SearchService.SearchServiceClient search, string catalogDatabase, KafkaDevCluster kafka, int eventsPerSecond, TimeSpan duration)
     {
         await using var outbox = NpgsqlDataSource.Create(catalogDatabase);
         await OutboxSchema.EnsureCreatedAsync(outbox);
@@ -51,7 +51,7 @@ internal static class FreshnessBenchmark
     }
 
     /// <summary>One product per catalog transaction, spread evenly over time, each watched until Search finds it.</summary>
-    private static async Task<int> PublishAtRateAsync(SearchHost search, NpgsqlDataSource outbox, string run, int eventsPerSecond, TimeSpan duration,
+    private static async Task<int> PublishAtRateAsync(SearchService.SearchServiceClient search, NpgsqlDataSource outbox, string run, int eventsPerSecond, TimeSpan duration,
         ConcurrentQueue<double> lags)
     {
         var watches = new List<Task>();
@@ -78,12 +78,12 @@ internal static class FreshnessBenchmark
         return watches.Count;
     }
 
-    private static async Task WatchAsync(SearchHost search, string marker, long committed, ConcurrentQueue<double> lags)
+    private static async Task WatchAsync(SearchService.SearchServiceClient search, string marker, long committed, ConcurrentQueue<double> lags)
     {
         var request = new SearchRequest { Query = marker, Page = new PageRequest { PageSize = 1 } };
         while (Stopwatch.GetElapsedTime(committed) < TimeSpan.FromSeconds(30))
         {
-            if ((await search.Client.SearchAsync(request)).Hits.Count > 0)
+            if ((await search.SearchAsync(request)).Hits.Count > 0)
             {
                 lags.Enqueue(Stopwatch.GetElapsedTime(committed).TotalMilliseconds);
                 return;

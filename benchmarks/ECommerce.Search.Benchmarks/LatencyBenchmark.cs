@@ -9,7 +9,7 @@ internal static class LatencyBenchmark
 {
     private const int Concurrency = 4;
 
-    public static async Task<string> RunAsync(SearchHost search, int products, TimeSpan duration)
+    public static async Task<string> RunAsync(SearchService.SearchServiceClient search, int products, TimeSpan duration)
     {
         var scenarios = new (string Name, Func<Random, Task<bool>> Call)[]
         {
@@ -38,7 +38,7 @@ internal static class LatencyBenchmark
             ("Suggest, 3–6 letter prefix", async random =>
             {
                 var word = SyntheticCatalog.Pick(random, SyntheticCatalog.Adjectives);
-                var suggestions = await search.Client.SuggestAsync(new SuggestRequest { Prefix = word[..Math.Min(word.Length, 3 + random.Next(4))] });
+                var suggestions = await search.SuggestAsync(new SuggestRequest { Prefix = word[..Math.Min(word.Length, 3 + random.Next(4))] });
                 return suggestions.Suggestions.Count > 0;
             }),
         };
@@ -76,6 +76,6 @@ internal static class LatencyBenchmark
     /// <summary>Drops one letter (not the first) of the last word: a one-letter typo.</summary>
     private static string Misspell(Random random, string text) => text.Remove(random.Next(text.LastIndexOf(' ') + 2, text.Length), 1);
 
-    private static async Task<bool> FoundAsync(SearchHost search, SearchRequest request) =>
-        (await search.Client.SearchAsync(request)).Hits.Count > 0;
+    private static async Task<bool> FoundAsync(SearchService.SearchServiceClient search, SearchRequest request) =>
+        (await search.SearchAsync(request)).Hits.Count > 0;
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using ECommerce.Contracts.Events;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.LocalInfrastructure.Postgres;
+using ECommerce.Contracts.Search.V1;
 using ECommerce.Search.Benchmarks;
+using ECommerce.Search.Tests;
 using Npgsql;
 
 // dotnet run -c Release --project benchmarks/ECommerce.Search.Benchmarks [-- seconds [products]]
@@ -20,7 +22,9 @@ using var kafka = KafkaDevCluster.Start();
 kafka.CreateTopic(EventTopics.CatalogProducts, 3);
 kafka.CreateTopic(EventTopics.CatalogInventory, 3);
 var searchDatabase = await postgres.CreateDatabaseAsync("search_bench");
-await using var search = await SearchHost.StartAsync(searchDatabase, kafka);
+// Searches are anonymous, so no token is ever checked; the Users address is only required to be set.
+await using var search = await SearchOnKestrel.StartAsync(searchDatabase, kafka.BootstrapServers, new("services:users:grpc:0", "http://127.0.0.1:9"));
+var client = new SearchService.SearchServiceClient(search.Channel);
 
 var loading = Stopwatch.StartNew();
 await using (var dataSource = NpgsqlDataSource.Create(searchDatabase))
@@ -31,6 +35,6 @@ Console.WriteLine($"# Search benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} U
 Console.WriteLine();
 Console.WriteLine($"{products:N0} products loaded with COPY (tsvector and indexes built) in {loading.Elapsed.TotalSeconds:N1} s.");
 Console.WriteLine();
-Console.WriteLine(await LatencyBenchmark.RunAsync(search, products, duration));
+Console.WriteLine(await LatencyBenchmark.RunAsync(client, products, duration));
 Console.WriteLine();
-Console.WriteLine(await FreshnessBenchmark.RunAsync(search, await postgres.CreateDatabaseAsync("catalog_bench"), kafka, eventsPerSecond: 20, duration));
+Console.WriteLine(await FreshnessBenchmark.RunAsync(client, await postgres.CreateDatabaseAsync("catalog_bench"), kafka, eventsPerSecond: 20, duration));

@@ -7,13 +7,13 @@ namespace ECommerce.Catalog.Tests;
 /// <summary>
 /// The real Catalog service on Kestrel (cleartext HTTP/2 on 127.0.0.1) with its own database on the
 /// shared PostgreSQL, its own Redis key prefix, the assembly's Kafka cluster, and the real Users
-/// service for tokens.
+/// service for tokens. The Catalog benchmarks run the same host.
 /// </summary>
 public sealed class CatalogServiceHost : IAsyncDisposable
 {
-    private readonly ServiceOnKestrel<Program> _service;
+    private readonly ServiceOnKestrel<CatalogOptions> _service;
 
-    private CatalogServiceHost(ServiceOnKestrel<Program> service, string database, string cachePrefix)
+    private CatalogServiceHost(ServiceOnKestrel<CatalogOptions> service, string database, string cachePrefix)
     {
         _service = service;
         DatabaseConnectionString = database;
@@ -27,14 +27,17 @@ public sealed class CatalogServiceHost : IAsyncDisposable
     public string DatabaseConnectionString { get; }
     public string CachePrefix { get; }
     public IServiceProvider Services => _service.Services;
+    public Uri Address => _service.Address;
 
     /// <param name="settings">Overrides, e.g. <c>Catalog:ReservationTtl</c>; demo data is off unless turned on here.</param>
-    public static async Task<CatalogServiceHost> StartAsync(TestInfrastructure infrastructure, UsersForTests users, IDictionary<string, string>? settings = null)
+    /// <param name="database">A database another host uses too (the benchmark's cached and uncached catalogs); a new one by default.</param>
+    public static async Task<CatalogServiceHost> StartAsync(TestInfrastructure infrastructure, UsersForTests users, IDictionary<string, string>? settings = null,
+        string? database = null)
     {
         // A bounded pool: the flash sale opens hundreds of calls at once against a PostgreSQL other tests share.
-        var database = new NpgsqlConnectionStringBuilder(await infrastructure.CreateDatabaseAsync("catalog")) { MaxPoolSize = 40 }.ConnectionString;
+        database = new NpgsqlConnectionStringBuilder(database ?? await infrastructure.CreateDatabaseAsync("catalog")) { MaxPoolSize = 40 }.ConnectionString;
         var cachePrefix = TestInfrastructure.UniqueName("catalog");
-        var service = ServiceOnKestrel<Program>.Start(
+        var service = ServiceOnKestrel<CatalogOptions>.Start(
         [
             new("ConnectionStrings:catalog", database),
             new("ConnectionStrings:redis", await infrastructure.RedisConnectionStringAsync()),

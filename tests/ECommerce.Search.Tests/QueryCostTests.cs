@@ -45,8 +45,8 @@ public sealed class QueryCostTests(SearchServiceHost search)
         await using var show = dataSource.CreateCommand("SHOW statement_timeout");
         Assert.Equal("10s", await show.ExecuteScalarAsync(TestContext.Current.CancellationToken));
 
-        await using var shortTimeout = await SearchServiceHost.StartSearchAsync(await search.Infrastructure.CreateDatabaseAsync("search_timeout"),
-            search.Infrastructure.Kafka.BootstrapServers, search.Users, new Dictionary<string, string> { ["Postgres:StatementTimeout"] = "00:00:00.3" });
+        await using var shortTimeout = await SearchOnKestrel.StartAsync(await search.Infrastructure.CreateDatabaseAsync("search_timeout"),
+            search.Infrastructure.Kafka.BootstrapServers, search.Users.DiscoverySetting, new Dictionary<string, string> { ["Postgres:StatementTimeout"] = "00:00:00.3" });
         await using var sleep = shortTimeout.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT pg_sleep(5)");
         var ended = await Assert.ThrowsAsync<PostgresException>(() => sleep.ExecuteScalarAsync(TestContext.Current.CancellationToken));
 

@@ -17,7 +17,7 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
 {
     private readonly KafkaDevCluster _kafka = KafkaDevCluster.Start();
     private ServiceProcess? _catalogProcess;
-    private ServiceOnKestrel<Program>? _search;
+    private ServiceOnKestrel<Api.SearchApi>? _search;
 
     public CatalogService.CatalogServiceClient Catalog { get; private set; } = null!;
     public InventoryService.InventoryServiceClient Inventory { get; private set; } = null!;
@@ -47,7 +47,7 @@ public sealed class CatalogWithSearch(SearchServiceHost shared) : IAsyncLifetime
 
         var database = await shared.Infrastructure.CreateDatabaseAsync("search_rebuild");
         SearchDatabase = NpgsqlDataSource.Create(database);
-        _search = await SearchServiceHost.StartSearchAsync(database, _kafka.BootstrapServers, shared.Users,
+        _search = await SearchOnKestrel.StartAsync(database, _kafka.BootstrapServers, shared.Users.DiscoverySetting,
             new Dictionary<string, string> { ["services:catalog:grpc:0"] = _catalogProcess.Address.ToString() });
         Search = new SearchService.SearchServiceClient(_search.Channel);
         Admin = UsersForTests.Bearer(await shared.Users.AdminTokenAsync());

@@ -24,7 +24,7 @@ namespace ECommerce.Search.Tests;
 public sealed class SearchServiceHost : IAsyncLifetime
 {
     private readonly TestInfrastructure _infrastructure = new();
-    private ServiceOnKestrel<Program>? _search;
+    private ServiceOnKestrel<Api.SearchApi>? _search;
     private IHost? _catalogRelay;
     private NpgsqlDataSource? _catalogOutbox;
     private NpgsqlDataSource? _searchDatabase;
@@ -48,26 +48,8 @@ public sealed class SearchServiceHost : IAsyncLifetime
 
         var searchDatabase = await _infrastructure.CreateDatabaseAsync("search");
         _searchDatabase = NpgsqlDataSource.Create(searchDatabase);
-        _search = await StartSearchAsync(searchDatabase, _infrastructure.Kafka.BootstrapServers, Users);
+        _search = await SearchOnKestrel.StartAsync(searchDatabase, _infrastructure.Kafka.BootstrapServers, Users.DiscoverySetting);
         Client = new SearchService.SearchServiceClient(_search.Channel);
-    }
-
-    /// <summary>
-    /// A Search service on Kestrel with the given database and Kafka cluster, once its consumer has
-    /// its partitions. <paramref name="settings"/> adds to or overrides the configuration.
-    /// </summary>
-    public static async Task<ServiceOnKestrel<Program>> StartSearchAsync(string database, string kafka, UsersForTests users,
-        IDictionary<string, string>? settings = null)
-    {
-        var search = ServiceOnKestrel<Program>.Start(
-        [
-            new("ConnectionStrings:search", database),
-            .. TestInfrastructure.KafkaSettings(kafka),
-            users.DiscoverySetting,
-            .. settings ?? new Dictionary<string, string>(),
-        ]);
-        await search.Services.GetRequiredService<EventConsumer>().Assigned.WaitAsync(TimeSpan.FromSeconds(60));
-        return search;
     }
 
     /// <summary>
