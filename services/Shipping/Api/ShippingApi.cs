@@ -17,6 +17,10 @@ internal sealed class ShippingApi(QuoteKeeper quotes, ShipmentKeeper shipments, 
     [Authorize]
     public override async Task<GetQuotesResponse> GetQuotes(GetQuotesRequest request, ServerCallContext context)
     {
+        if (context.GetHttpContext().User.ServiceName() is { } service)
+        {
+            throw new RpcException(new GrpcStatus(StatusCode.PermissionDenied, $"Quotes are made for a signed-in customer, not for the service '{service}'."));
+        }
         var violations = new FieldViolations();
         AddressRules.Check(request.Address, options.Rates, violations);
         QuoteRules.CheckItems(request.Items, violations);
