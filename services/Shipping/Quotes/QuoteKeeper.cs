@@ -21,7 +21,7 @@ internal sealed class QuoteKeeper(NpgsqlDataSource dataSource, ICatalogWeights c
         var table = options.Rates;
         var weight = QuoteRules.Weight(items, weights.GramsBySku, options.DefaultItemWeightGrams);
         var zone = table.ZoneOf(address.CountryCode)!;
-        var now = clock.GetUtcNow();
+        var now = QuoteRules.Microseconds(clock.GetUtcNow());
         var priced = QuoteRules.Price(table, zone, weight, now, options.DispatchCutoffUtc);
         if (priced.Count == 0)
         {

@@ -85,6 +85,9 @@ internal static class QuoteRules
         return day;
     }
 
+    /// <summary>A time as PostgreSQL keeps it (microseconds), so what a call answers is what a later read returns.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % 10));
+
     private static bool IsBusinessDay(DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
     private static bool IsSku(string sku) =>

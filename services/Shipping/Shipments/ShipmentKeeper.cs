@@ -84,6 +84,9 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         {
             return new ShipmentOutcome.WrongState(shipment, "cancelled");
         }
+        var why = reason.Length > 0 ? reason : "Cancelled before pickup";
+        // Kept before the carrier is asked: its report of the cancel may arrive before its answer, and takes the shop's reason.
+        await SetReasonAsync(shipmentId, why, cancellationToken);
         CarrierParcel record;
         try
         {
@@ -98,11 +101,12 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         catch (CarrierRefusedException refused) when (refused.Code == "invalid_state")
         {
             // The carrier has the parcel already, and its report of the pickup has not arrived yet: take its record now.
+            await SetReasonAsync(shipmentId, "", cancellationToken);
             var picked = await carrier.FindByIdempotencyKeyAsync(BookingKey(shipment), cancellationToken);
             var current = picked is null ? shipment : await ApplyAsync(shipmentId, picked, null, cancellationToken) ?? shipment;
             return new ShipmentOutcome.WrongState(current, "cancelled");
         }
-        var after = await ApplyAsync(shipmentId, record, null, cancellationToken, cancelReason: reason.Length > 0 ? reason : "Cancelled before pickup");
+        var after = await ApplyAsync(shipmentId, record, null, cancellationToken, cancelReason: why);
         return after is null ? new ShipmentOutcome.NotFound()
             : after.Status == ShipmentState.Cancelled ? await DoneAsync(after, cancellationToken)
             : new ShipmentOutcome.WrongState(after, "cancelled");
@@ -178,7 +182,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
+        var now = QuoteRules.Microseconds(clock.GetUtcNow());
         if (webhookEventId is not null)
         {
             await using var delivery = new NpgsqlCommand(
@@ -246,7 +250,12 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         var after = before;
         if (before.CarrierRef is null && record.Id.Length > 0)
         {
-            after = after with { CarrierRef = record.Id, TrackingNumber = record.TrackingNumber, Label = record.Label, LabelContentType = record.LabelContentType };
+            after = after with { CarrierRef = record.Id, TrackingNumber = record.TrackingNumber, LabelContentType = record.LabelContentType };
+        }
+        // Webhooks carry no labels, and one may arrive before the answer that does.
+        if (before.Label is null && record.Label is not null)
+        {
+            after = after with { Label = record.Label };
         }
         if (ShipmentRules.CanMove(before.Status, record.Status))
         {
@@ -256,7 +265,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
                 Status = record.Status,
                 Reason = record.Status switch
                 {
-                    ShipmentState.Cancelled => cancelReason ?? latest?.Description ?? "Cancelled by the carrier",
+                    ShipmentState.Cancelled => cancelReason ?? (before.Reason.Length > 0 ? before.Reason : latest?.Description ?? "Cancelled by the carrier"),
                     ShipmentState.Exception or ShipmentState.ReturnedToSender => latest?.Description ?? "Reported by the carrier",
                     _ => before.Reason,
                 },
@@ -269,12 +278,18 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
             {
                 ReturnStatus = back.Status,
                 ReturnTracking = back.TrackingNumber,
-                ReturnLabel = before.ReturnLabel ?? back.Label,
-                ReturnReason = before.ReturnStatus is null ? returnReason ?? "" : before.ReturnReason,
                 ReturnCreatedAt = before.ReturnCreatedAt ?? back.Created,
                 ReturnReceivedAt = back.Status == ShipmentState.ReturnReceived
                     ? back.Events.LastOrDefault(e => e.Status == ShipmentState.ReturnReceived)?.OccurredAt ?? now
                     : null,
+            };
+        }
+        if (record.Return is { } issued && after.ReturnStatus is not null)
+        {
+            after = after with
+            {
+                ReturnLabel = after.ReturnLabel ?? issued.Label,
+                ReturnReason = after.ReturnReason.Length == 0 && returnReason is not null ? returnReason : after.ReturnReason,
             };
         }
         return after == before ? before : after with { UpdatedAt = now };
@@ -318,7 +333,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
 
     private async Task<StoredShipment> InsertPendingAsync(string orderId, StoredQuote quote, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = QuoteRules.Microseconds(clock.GetUtcNow());
         // A concurrent call for the same order waits here for the first one's insert, then finds its row.
         await using (var insert = dataSource.CreateCommand("""
             INSERT INTO shipments (shipment_id, order_id, user_id, quote_id, option, currency, price, address, skus, quantities, weight_grams, status, carrier,
@@ -338,6 +353,15 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         return (await FindAsync("order_id = $1", orderId, cancellationToken))!;
+    }
+
+    /// <summary>The reason of a cancel being asked for; only a shipment that can still be cancelled takes it.</summary>
+    private async Task SetReasonAsync(Guid shipmentId, string reason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE shipments SET reason = $2 WHERE shipment_id = $1 AND status IN ('pending', 'label_created')");
+        command.Parameters.Add(new NpgsqlParameter { Value = shipmentId });
+        command.Parameters.Add(new NpgsqlParameter { Value = reason });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task AppendTrackingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid shipmentId, CarrierParcel record,
