@@ -96,15 +96,31 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         catch (CarrierUnavailableException unavailable)
         {
             logger.LogWarning("Cancelling shipment {ShipmentId} got no answer from the carrier: {Reason}", shipmentId, unavailable.Message);
+            await SetReasonAsync(shipmentId, "", cancellationToken);
             return new ShipmentOutcome.Unknown("The carrier did not answer; the shipment is not cancelled yet. Call CancelShipment again.");
         }
         catch (CarrierRefusedException refused) when (refused.Code == "invalid_state")
         {
             // The carrier has the parcel already, and its report of the pickup has not arrived yet: take its record now.
             await SetReasonAsync(shipmentId, "", cancellationToken);
-            var picked = await carrier.FindByIdempotencyKeyAsync(BookingKey(shipment), cancellationToken);
-            var current = picked is null ? shipment : await ApplyAsync(shipmentId, picked, null, cancellationToken) ?? shipment;
+            var current = shipment;
+            try
+            {
+                if (await carrier.FindByIdempotencyKeyAsync(BookingKey(shipment), cancellationToken) is { } picked)
+                {
+                    current = await ApplyAsync(shipmentId, picked, null, cancellationToken) ?? shipment;
+                }
+            }
+            catch (CarrierUnavailableException unavailable)
+            {
+                logger.LogWarning("Reading shipment {ShipmentId} at the carrier failed: {Reason}", shipmentId, unavailable.Message);
+            }
             return new ShipmentOutcome.WrongState(current, "cancelled");
+        }
+        catch (CarrierRefusedException refused)
+        {
+            await SetReasonAsync(shipmentId, "", cancellationToken);
+            return new ShipmentOutcome.CarrierRefused(refused.Code, refused.Message);
         }
         var after = await ApplyAsync(shipmentId, record, null, cancellationToken, cancelReason: why);
         return after is null ? new ShipmentOutcome.NotFound()
