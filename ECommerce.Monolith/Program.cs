@@ -4,6 +4,7 @@ using ECommerce.Gateway;
 using ECommerce.Monolith.Hosting;
 using ECommerce.Payment;
 using ECommerce.Search;
+using ECommerce.Shipping;
 using ECommerce.Users;
 
 // The services of the mesh, hosted in one process in this order (each one's dependencies first). Each is
@@ -15,5 +16,6 @@ monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddC
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
+monolith.AddModule(ShippingServiceExtensions.ServiceName, shipping => shipping.AddShippingServices(), app => app.MapShippingApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

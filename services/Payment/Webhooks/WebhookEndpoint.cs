@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ECommerce.Payment.Payments;
 using ECommerce.Payment.Provider;
+using ECommerce.ServiceDefaults.Webhooks;
 
 namespace ECommerce.Payment.Webhooks;
 
@@ -34,12 +33,12 @@ internal static class WebhookEndpoint
         }
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(cancellationToken);
-        switch (Verify(request.Headers[SignatureHeader].ToString(), body, options, clock.GetUtcNow()))
+        switch (WebhookSignature.Verify(request.Headers[SignatureHeader].ToString(), body, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow()))
         {
-            case SignatureCheck.Invalid:
+            case WebhookSignature.Check.Invalid:
                 logger.LogWarning("Refused a webhook: bad or missing signature");
                 return Results.Json(new { error = "invalid_signature" }, statusCode: StatusCodes.Status400BadRequest);
-            case SignatureCheck.OutsideWindow:
+            case WebhookSignature.Check.OutsideWindow:
                 logger.LogWarning("Refused a webhook: its timestamp is outside the replay window");
                 return Results.Json(new { error = "timestamp_outside_window" }, statusCode: StatusCodes.Status400BadRequest);
         }
@@ -57,44 +56,5 @@ internal static class WebhookEndpoint
         }
         await payments.ApplyAsync(paymentId, record, "webhook", "provider", "", eventId, cancellationToken, onlyIfPending: true);
         return Results.Ok();
-    }
-
-    internal enum SignatureCheck
-    {
-        Valid,
-        Invalid,
-        OutsideWindow,
-    }
-
-    internal static SignatureCheck Verify(string header, string body, ProviderOptions options, DateTimeOffset now)
-    {
-        if (options.WebhookSecret.Length == 0)
-        {
-            return SignatureCheck.Invalid;
-        }
-        var parts = header.Split(',').Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
-        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)
-            || !parts.TryGetValue("v1", out var signature) || signature.Length != 64)
-        {
-            return SignatureCheck.Invalid;
-        }
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(signature);
-        }
-        catch (FormatException)
-        {
-            return SignatureCheck.Invalid;
-        }
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"));
-        if (!CryptographicOperations.FixedTimeEquals(expected, given))
-        {
-            return SignatureCheck.Invalid;
-        }
-        // Checked after the signature, so the timestamp is the one the provider signed.
-        return Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(timestamp)).TotalSeconds) <= options.WebhookTolerance.TotalSeconds
-            ? SignatureCheck.Valid
-            : SignatureCheck.OutsideWindow;
     }
 }
