@@ -20,7 +20,8 @@ switch (builder.Configuration["mode"] ?? "mesh")
 
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafkaDevCluster("kafka").WithTopics(EventTopics.All, partitions: 4);
+// Every service's log records travel on the logs topic, beside the domain events' topics (it is not one of them).
+var kafka = builder.AddKafkaDevCluster("kafka").WithTopics([.. EventTopics.All, EventTopics.Logs], partitions: 4);
 
 var usersDb = postgres.AddDatabase("users-db", databaseName: "users");
 var users = builder.AddService<Projects.ECommerce_Users>("users")
@@ -73,15 +74,25 @@ var payment = builder.AddService<Projects.ECommerce_Payment>("payment")
     .WithSetting("Payment__Provider__WebhookSecret", ReferenceExpression.Create($"{providerWebhookSecret}"));
 paymentSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{payment.GrpcEndpointOf()}/webhooks/payment-provider"));
 
-// The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
+// Logging stores every service's logs (each service sends them to the logs topic itself); it reads, it calls no one.
+var loggingDb = postgres.AddDatabase("logging-db", databaseName: "logging");
+var logging = builder.AddService<Projects.ECommerce_Logging>("logging")
+    .WithReference(loggingDb).WaitFor(loggingDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users);
+
+// The edge opens last, once everything behind it is up; it lets the storefront's development server call it. Kafka only
+// carries its logs.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
+    .WithReference(kafka).WaitFor(kafka)
     .WithSetting("Gateway__Cors__Origins__0", builder.Configuration["StorefrontOrigin"] ?? "http://localhost:3000")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search)
     .WithReference(cart).WaitFor(cart)
-    .WithReference(payment).WaitFor(payment);
+    .WithReference(payment).WaitFor(payment)
+    .WithReference(logging).WaitFor(logging);
 
 ReadinessReport.Add(builder);
 builder.Build().Run();

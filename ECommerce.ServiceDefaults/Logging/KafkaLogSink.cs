@@ -135,7 +135,8 @@ internal sealed class KafkaLogSink : IDisposable
     private void OnDelivered(DeliveryReport<string, byte[]> report)
     {
         _sending = true;
-        _inFlight.Release();
+        // Not inline: the sender's loop would continue on the client's own callback thread and produce from inside it.
+        ThreadPool.UnsafeQueueUserWorkItem(static inFlight => inFlight.Release(), _inFlight, preferLocal: false);
         if (report.Error.IsError)
         {
             OnDropped();
