@@ -72,6 +72,8 @@ internal sealed class KafkaLogSink : IDisposable
                 QueueBufferingMaxMessages = options.MaxInFlight + 100,
                 CompressionType = CompressionType.Lz4,
                 ReconnectBackoffMaxMs = 1000,
+                // After an outage the client can hold its records until the next metadata refresh (5 min by default).
+                TopicMetadataRefreshIntervalMs = 5000,
             })
             .SetErrorHandler((_, error) => OnClientError(error))
             .SetLogHandler((_, message) => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message))
