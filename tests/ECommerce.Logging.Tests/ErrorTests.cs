@@ -22,9 +22,10 @@ public sealed class ErrorTests(LoggingTestEnvironment logs)
         var trace = NewTraceId();
         var since = DateTime.UtcNow.AddMinutes(-1);
         await logs.SendAsync(
-            Error(checkout, "o-1", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", NewTraceId()),
-            Error(checkout, "o-2", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", NewTraceId()),
-            Error(worker, "o-3", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", trace),
+            Error(checkout, "o-1", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", NewTraceId(), since.AddSeconds(1)),
+            Error(checkout, "o-2", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", NewTraceId(), since.AddSeconds(2)),
+            // The latest: the group's example.
+            Error(worker, "o-3", "ECommerce.Orders.Checkout.CheckoutSaga.ReserveAsync", trace, since.AddSeconds(3)),
             // Same type and template, thrown from another place of our code: another group.
             Error(worker, "o-4", "ECommerce.Orders.Refunds.RefundKeeper.RefundAsync", NewTraceId()));
 
