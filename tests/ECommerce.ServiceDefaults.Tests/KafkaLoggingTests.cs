@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using ECommerce.Contracts.Events.V1;
-using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -93,42 +92,6 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
         var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Any(record => record.Message == "Marker")).Records();
         Assert.DoesNotContain(records, record => record.Message == "Not for Kafka");
         Assert.DoesNotContain(host.Services.GetServices<ILoggerProvider>(), provider => provider.GetType().Name == "KafkaLoggerProvider");
-    }
-
-    [Fact]
-    public void While_the_brokers_are_down_a_full_buffer_drops_the_oldest_records_and_reports_the_count_once_kafka_is_back()
-    {
-        // A cluster of its own: its brokers go down.
-        using var kafka = KafkaDevCluster.Start();
-        var topic = TestInfrastructure.UniqueName("logs");
-        kafka.CreateTopic(topic, 1);
-        using var host = LogTopic.StartHost(kafka.BootstrapServers, topic, [new("Logging:Kafka:BufferSize", "50"), new("Logging:Kafka:MaxInFlight", "5")]);
-        var logger = host.Logger(Category);
-        logger.LogInformation("Record {Number}", -1);
-        LogTopic.ReadUntil(kafka.BootstrapServers, topic, records => records.Count > 0);
-
-        kafka.TakeBrokersDown();
-        for (var number = 0; number < 500; number++)
-        {
-            logger.LogInformation("Record {Number}", number);
-        }
-        kafka.BringBrokersUp();
-
-        var records = LogTopic.ReadUntil(kafka.BootstrapServers, topic,
-            records => records.Any(record => record.Attributes.ContainsKey("DroppedRecords")) && records.Any(record => record.Message == "Record 499")).Records();
-        var numbers = records.Where(record => record.Template == "Record {Number}").Select(record => int.Parse(record.Attributes["Number"])).Where(number => number >= 0).ToList();
-        var report = Assert.Single(records, record => record.Attributes.ContainsKey("DroppedRecords"));
-        // The newest records arrive, in order; most older ones were dropped, and the report counts every record that did not
-        // arrive but for the few the Kafka client still held when the brokers went (at most MaxInFlight, plus one in hand).
-        Assert.Equal(Enumerable.Range(460, 40), numbers.TakeLast(40));
-        Assert.Equal(numbers.Order(), numbers);
-        Assert.True(numbers.Count <= 50 + 5 + 1 + 1, $"{numbers.Count} records arrived: more than the buffer and the records in flight");
-        var dropped = long.Parse(report.Attributes["DroppedRecords"]);
-        Assert.InRange(dropped, 500 - numbers.Count - 6, 500 - numbers.Count);
-        Assert.Equal(KafkaLogLevel.Warning, report.Level);
-        // The Kafka client's complaints while the brokers were away are not records on the topic.
-        Assert.DoesNotContain(records, record => record.Category.StartsWith("Confluent", StringComparison.Ordinal)
-                                                 || (record.Category.StartsWith("ECommerce.ServiceDefaults", StringComparison.Ordinal) && record != report));
     }
 
     private static ActivityListener ListenTo(string source)
