@@ -20,7 +20,8 @@ switch (builder.Configuration["mode"] ?? "mesh")
 
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafkaDevCluster("kafka").WithTopics(EventTopics.All, partitions: 4);
+// Every service's log records travel on the logs topic, beside the domain events' topics (it is not one of them).
+var kafka = builder.AddKafkaDevCluster("kafka").WithTopics([.. EventTopics.All, EventTopics.Logs], partitions: 4);
 
 var usersDb = postgres.AddDatabase("users-db", databaseName: "users");
 var users = builder.AddService<Projects.ECommerce_Users>("users")
@@ -97,16 +98,26 @@ var shipping = builder.AddService<Projects.ECommerce_Shipping>("shipping")
     .WithSetting("Shipping__Carrier__WebhookSecret", ReferenceExpression.Create($"{carrierWebhookSecret}"));
 carrierSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{shipping.GrpcEndpointOf()}/webhooks/carrier"));
 
-// The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
+// Logging stores every service's logs (each service sends them to the logs topic itself); it reads, it calls no one.
+var loggingDb = postgres.AddDatabase("logging-db", databaseName: "logging");
+var logging = builder.AddService<Projects.ECommerce_Logging>("logging")
+    .WithReference(loggingDb).WaitFor(loggingDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users);
+
+// The edge opens last, once everything behind it is up; it lets the storefront's development server call it. Kafka only
+// carries its logs.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
+    .WithReference(kafka).WaitFor(kafka)
     .WithSetting("Gateway__Cors__Origins__0", builder.Configuration["StorefrontOrigin"] ?? "http://localhost:3000")
     .WithReference(users).WaitFor(users)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search)
     .WithReference(cart).WaitFor(cart)
     .WithReference(payment).WaitFor(payment)
-    .WithReference(shipping).WaitFor(shipping);
+    .WithReference(shipping).WaitFor(shipping)
+    .WithReference(logging).WaitFor(logging);
 
 ReadinessReport.Add(builder);
 builder.Build().Run();

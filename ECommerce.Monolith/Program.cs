@@ -1,6 +1,7 @@
 using ECommerce.Cart;
 using ECommerce.Catalog;
 using ECommerce.Gateway;
+using ECommerce.Logging;
 using ECommerce.Monolith.Hosting;
 using ECommerce.Payment;
 using ECommerce.Search;
@@ -17,5 +18,6 @@ monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSear
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
 monolith.AddModule(ShippingServiceExtensions.ServiceName, shipping => shipping.AddShippingServices(), app => app.MapShippingApi());
+monolith.AddModule(LoggingServiceExtensions.ServiceName, logging => logging.AddLoggingServices(), app => app.MapLoggingApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

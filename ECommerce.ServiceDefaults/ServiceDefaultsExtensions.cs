@@ -1,5 +1,6 @@
 using ECommerce.Grpc;
 using ECommerce.ServiceDefaults.Discovery;
+using ECommerce.ServiceDefaults.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,13 +23,14 @@ public static class ServiceDefaultsExtensions
     public const string LivenessTag = "live";
 
     /// <summary>
-    /// Telemetry, health checks, gRPC server defaults, HTTP/2 endpoints and graceful shutdown.
+    /// Telemetry, every log record to Kafka when the service has Kafka (<see cref="KafkaLoggingExtensions.AddKafkaLogging"/>), health checks, gRPC server defaults, HTTP/2 endpoints and graceful shutdown.
     /// Readiness is every registered check together; add a check for each dependency a service
     /// cannot serve without, and tag it <see cref="LivenessTag"/> only if failing it means the process is broken.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceTelemetry();
+        builder.AddKafkaLogging();
 
         builder.Services.AddECommerceGrpc();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);

@@ -41,6 +41,7 @@ public static class ServiceTelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(
                 GrpcTelemetry.MeterName,
+                Logging.KafkaLogSink.MeterName,
                 "Microsoft.AspNetCore.Hosting",
                 "Microsoft.AspNetCore.Server.Kestrel",
                 "System.Net.Http",

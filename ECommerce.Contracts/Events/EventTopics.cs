@@ -29,6 +29,15 @@ public static class EventTopics
     /// <summary>ShipmentCreated, ShipmentShipped, ShipmentDelivered, ShipmentException, ShipmentCancelled, ReturnReceived; key: order id.</summary>
     public const string Shipments = "shipments";
 
+    /// <summary>ErrorRateSpiked, from the Logging service; key: the service whose errors spiked.</summary>
+    public const string LoggingAlerts = "logging.alerts";
+
+    /// <summary>
+    /// Every service's log records (<c>LogRecord</c>), key: service name. Not a domain event topic: records are sent
+    /// straight from each service's logger, not through the outbox, so it is not in <see cref="All"/>.
+    /// </summary>
+    public const string Logs = "logs";
+
     private static readonly Dictionary<string, string> TopicByEvent = new()
     {
         [UserRegistered.Descriptor.FullName] = Users,
@@ -56,6 +65,7 @@ public static class EventTopics
         [ShipmentException.Descriptor.FullName] = Shipments,
         [ShipmentCancelled.Descriptor.FullName] = Shipments,
         [ReturnReceived.Descriptor.FullName] = Shipments,
+        [ErrorRateSpiked.Descriptor.FullName] = LoggingAlerts,
     };
 
     /// <summary>Every topic an event above travels on, for whoever creates them.</summary>

@@ -84,6 +84,30 @@ public sealed class KafkaDevCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes every broker down, as an outage would: open connections are closed and new ones refused until
+    /// <see cref="BringBrokersUp"/>. What the brokers hold is kept.
+    /// </summary>
+    public void TakeBrokersDown() => SetBrokers(MockClusterNative.rd_kafka_mock_broker_set_down, "down");
+
+    /// <summary>Lets clients connect to every broker again.</summary>
+    public void BringBrokersUp() => SetBrokers(MockClusterNative.rd_kafka_mock_broker_set_up, "up");
+
+    private void SetBrokers(Func<IntPtr, int, int> change, string state)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // The mock cluster numbers its brokers from 1.
+        for (var broker = 1; broker <= BrokerCount; broker++)
+        {
+            var code = change(_cluster, broker);
+            if (code != 0)
+            {
+                throw new InfrastructureException(Resource, $"could not set broker {broker} {state}: {Marshal.PtrToStringUTF8(MockClusterNative.rd_kafka_err2str(code))}.",
+                    "use a librdkafka with the mock cluster's broker controls (2.x).");
+            }
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)

@@ -35,4 +35,10 @@ internal static partial class MockClusterNative
 
     [LibraryImport(Library)]
     public static partial IntPtr rd_kafka_err2str(int errorCode);
+
+    [LibraryImport(Library)]
+    public static partial int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
+
+    [LibraryImport(Library)]
+    public static partial int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
 }

@@ -88,7 +88,7 @@ public sealed class ContractTests
         {
             "UserRegistered", "UserProfileUpdated", "ProductCreated", "ProductUpdated", "ProductDeleted",
             "PriceChanged", "InventoryChanged", "StockLevelLow", "OrderPlaced", "OrderCancelled",
-            "PaymentAuthorized", "PaymentCaptured", "PaymentFailed", "PaymentVoided", "PaymentRefunded", "ShipmentCreated", "LogRecord",
+            "PaymentAuthorized", "PaymentCaptured", "PaymentFailed", "PaymentVoided", "PaymentRefunded", "ShipmentCreated", "LogRecord", "ErrorRateSpiked",
         });
     }
 }

@@ -29,12 +29,16 @@ public sealed class ServiceOnKestrel<TEntryPoint> : IAsyncDisposable where TEntr
     public GrpcChannel Channel { get; }
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts the service; its logs are kept to warnings unless a setting says otherwise.</summary>
+    /// <summary>
+    /// Starts the service; its logs are kept to warnings, and off Kafka's logs topic (a test about logging turns it on
+    /// with <c>Logging:Kafka:Enabled</c>), unless a setting says otherwise.
+    /// </summary>
     public static ServiceOnKestrel<TEntryPoint> Start(IEnumerable<KeyValuePair<string, string>> settings)
     {
         var factory = new WebApplicationFactory<TEntryPoint>().WithWebHostBuilder(host =>
         {
             host.UseSetting("Logging:LogLevel:Default", "Warning");
+            host.UseSetting(KafkaLoggingOff.Key, KafkaLoggingOff.Value);
             foreach (var (key, value) in settings)
             {
                 host.UseSetting(key, value);

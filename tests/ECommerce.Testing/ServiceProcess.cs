@@ -31,6 +31,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string LogFile => _process.LogFile;
 
     /// <param name="service">The folder under services/, e.g. "Users".</param>
+    /// <param name="environment">Its settings; its records stay off Kafka's logs topic unless <c>Logging__Kafka__Enabled</c> says true.</param>
     public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
         var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
@@ -48,6 +49,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Kestrel__Endpoints__grpc__Protocols"] = "Http2",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        variables.TryAdd(KafkaLoggingOff.Key.Replace(":", "__"), KafkaLoggingOff.Value);
         var logFile = Path.Combine(Path.GetTempPath(), $"ecommerce-test-{service.ToLowerInvariant()}-{Guid.NewGuid():N}.log");
         var process = await ChildProcess.StartAsync(service, "dotnet", [assembly], logFile, ChildProcess.SigTerm, environment: variables);
         var started = new ServiceProcess(process, address);

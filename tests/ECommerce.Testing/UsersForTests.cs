@@ -43,12 +43,17 @@ public sealed class UsersForTests : IAsyncDisposable
     /// <summary>The same as a configuration key, for a service hosted in the test process.</summary>
     public KeyValuePair<string, string> DiscoverySetting => new("services:users:grpc:0", Process.Address.ToString());
 
-    public static async Task<UsersForTests> StartAsync(TestInfrastructure infrastructure, CancellationToken cancellationToken = default)
+    public static Task<UsersForTests> StartAsync(TestInfrastructure infrastructure, CancellationToken cancellationToken = default) =>
+        StartAsync(infrastructure, infrastructure.Kafka.BootstrapServers, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>A Users on the Kafka cluster at <paramref name="kafka"/>, with <paramref name="settings"/> added to its environment.</summary>
+    public static async Task<UsersForTests> StartAsync(TestInfrastructure infrastructure, string kafka, IReadOnlyDictionary<string, string> settings,
+        CancellationToken cancellationToken = default)
     {
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings)
         {
             ["ConnectionStrings__users"] = await infrastructure.CreateDatabaseAsync("users", cancellationToken),
-            ["ConnectionStrings__kafka"] = infrastructure.Kafka.BootstrapServers,
+            ["ConnectionStrings__kafka"] = kafka,
             ["Kafka__SessionTimeoutMs"] = LocalInfrastructure.Kafka.KafkaDevCluster.DevelopmentSessionTimeoutMs.ToString(),
             ["Users__AdminEmails__0"] = AdminEmail,
         };

@@ -1,0 +1,249 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using ECommerce.Contracts.Events.V1;
+using Google.Protobuf;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using Microsoft.Extensions.Logging;
+using KafkaLogLevel = ECommerce.Contracts.Events.V1.LogLevel;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace ECommerce.ServiceDefaults.Logging;
+
+/// <summary>
+/// The way out for every log record of a service: a bounded buffer (<see cref="KafkaLogOptions.BufferSize"/>, dropping
+/// the oldest when full) drained by one sender that redacts, serializes and produces <see cref="LogRecord"/>s to Kafka,
+/// batched by the client (<see cref="KafkaLogOptions.LingerMs"/>). Callers only ever add to the buffer.
+/// </summary>
+/// <remarks>
+/// Records are never lost to a timeout inside the client (its message timeout is infinite): at most
+/// <see cref="KafkaLogOptions.MaxInFlight"/> wait there for the brokers, the rest in the buffer. Records dropped from
+/// the buffer are counted on the <c>ecommerce.logs.dropped</c> counter and announced by a warning record on the topic
+/// as soon as Kafka acknowledges a record again. The client's own complaints go to <paramref name="diagnostics"/>,
+/// a logger this sink never receives records from, so an outage does not feed on itself.
+/// </remarks>
+internal sealed class KafkaLogSink : IDisposable
+{
+    public const string MeterName = "ECommerce.Logging.Sink";
+
+    /// <summary>The sink's own category: records of it (the Kafka client's errors) never go to Kafka.</summary>
+    public static readonly string OwnCategory = typeof(KafkaLogSink).FullName!;
+
+    [ThreadStatic]
+    private static bool _sending;
+
+    private readonly KafkaLogOptions _options;
+    private readonly string _service;
+    private readonly string _instance;
+    private readonly Func<ILogger> _diagnostics;
+    private readonly Channel<PendingLog> _buffer;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly Counter<long> _droppedCounter;
+    private readonly Counter<long> _sentCounter;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sender;
+    private long _dropped;
+    private long _droppedReported;
+    private int _unreachable;
+    private int _disposed;
+
+    public KafkaLogSink(KafkaLogOptions options, string bootstrapServers, string service, string instance, IMeterFactory meters, Func<ILogger> diagnostics)
+    {
+        _options = options;
+        _service = service;
+        _instance = instance;
+        _diagnostics = diagnostics;
+        _buffer = Channel.CreateBounded<PendingLog>(
+            new BoundedChannelOptions(options.BufferSize) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => OnDropped());
+        _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        var meter = meters.Create(MeterName);
+        _droppedCounter = meter.CreateCounter<long>("ecommerce.logs.dropped", "{record}", "Log records dropped because the buffer for Kafka was full.");
+        _sentCounter = meter.CreateCounter<long>("ecommerce.logs.sent", "{record}", "Log records acknowledged by Kafka.");
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+            {
+                BootstrapServers = bootstrapServers,
+                ClientId = $"{service}-logs",
+                LingerMs = options.LingerMs,
+                Acks = Acks.Leader,
+                // Infinite: undelivered records wait for the brokers instead of failing after five minutes.
+                MessageTimeoutMs = 0,
+                QueueBufferingMaxMessages = options.MaxInFlight + 100,
+                CompressionType = CompressionType.Lz4,
+                ReconnectBackoffMaxMs = 1000,
+                // After an outage the client can hold its records until the next metadata refresh (5 min by default).
+                TopicMetadataRefreshIntervalMs = 5000,
+            })
+            .SetErrorHandler((_, error) => OnClientError(error))
+            .SetLogHandler((_, message) => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message))
+            .Build();
+        _sender = Task.Run(SendAsync);
+    }
+
+    /// <summary>True on the sender's own threads: whatever they log must not come back into the buffer.</summary>
+    public static bool IsSending => _sending;
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Enqueue(PendingLog record) => _buffer.Writer.TryWrite(record);
+
+    /// <summary>A record the logger could not even capture.</summary>
+    public void CountFailure(Exception failure)
+    {
+        OnDropped();
+        Diagnostics(LogLevel.Debug, "A log record could not be captured: {Error}", failure.Message);
+    }
+
+    private void OnDropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        _droppedCounter.Add(1);
+    }
+
+    private async Task SendAsync()
+    {
+        _sending = true;
+        try
+        {
+            while (await _buffer.Reader.WaitToReadAsync(_stopping.Token))
+            {
+                while (_buffer.Reader.TryRead(out var pending))
+                {
+                    await _inFlight.WaitAsync(_stopping.Token);
+                    Produce(pending);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Produce(PendingLog pending)
+    {
+        try
+        {
+            var record = ToRecord(pending);
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, OnDelivered);
+        }
+        catch (Exception failure)
+        {
+            _inFlight.Release();
+            CountFailure(failure);
+        }
+    }
+
+    private void OnDelivered(DeliveryReport<string, byte[]> report)
+    {
+        _sending = true;
+        // Not inline: the sender's loop would continue on the client's own callback thread and produce from inside it.
+        ThreadPool.UnsafeQueueUserWorkItem(static inFlight => inFlight.Release(), _inFlight, preferLocal: false);
+        if (report.Error.IsError)
+        {
+            OnDropped();
+            Diagnostics(LogLevel.Warning, "Kafka refused a log record: {Error}", report.Error.Reason);
+            return;
+        }
+        _sentCounter.Add(1);
+        if (Interlocked.Exchange(ref _unreachable, 0) == 1)
+        {
+            Diagnostics(LogLevel.Information, "Kafka is reachable again; log records flow to topic {Topic}", _options.Topic);
+        }
+        var dropped = Interlocked.Read(ref _dropped);
+        var reported = Interlocked.Read(ref _droppedReported);
+        if (dropped > reported && Interlocked.CompareExchange(ref _droppedReported, dropped, reported) == reported)
+        {
+            Enqueue(new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
+                $"{dropped - reported} log records were dropped: the buffer of {_options.BufferSize} records for Kafka was full",
+                "{DroppedRecords} log records were dropped: the buffer of {BufferSize} records for Kafka was full",
+                [new("DroppedRecords", (dropped - reported).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                 new("BufferSize", _options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                "", "", "", ""));
+        }
+    }
+
+    private void OnClientError(Error error)
+    {
+        _sending = true;
+        // librdkafka repeats itself while the brokers are away: say it once per outage.
+        if (Interlocked.Exchange(ref _unreachable, 1) == 0)
+        {
+            Diagnostics(LogLevel.Warning, "Kafka is unreachable for log records ({Error}); they wait in a buffer of {BufferSize}, the oldest dropped when it is full",
+                error.Reason, _options.BufferSize);
+        }
+    }
+
+    private void Diagnostics(LogLevel level, string template, params object?[] values)
+    {
+        try
+        {
+#pragma warning disable CA2254 // The templates are this class's own constants.
+            _diagnostics().Log(level, template, values);
+#pragma warning restore CA2254
+        }
+        catch (ObjectDisposedException)
+        {
+            // The service is stopping and its logging is gone.
+        }
+    }
+
+    private LogRecord ToRecord(PendingLog pending)
+    {
+        var record = new LogRecord
+        {
+            Time = Timestamp.FromDateTime(pending.Time),
+            Service = _service,
+            Instance = _instance,
+            Level = ToContract(pending.Level),
+            Category = pending.Category,
+            Message = Cut(LogRedaction.Text(pending.Message, pending.Attributes)),
+            Template = Cut(LogRedaction.Text(pending.Template)),
+            Exception = Cut(LogRedaction.Text(pending.Exception, pending.Attributes)),
+            ExceptionType = pending.ExceptionType,
+            TraceId = pending.TraceId,
+            SpanId = pending.SpanId,
+        };
+        foreach (var (key, value) in pending.Attributes)
+        {
+            // A value that looks harmless alone but that the message shows only as removed ("Bearer {Raw}") is removed too.
+            var redacted = LogRedaction.Attribute(key, value);
+            var hiddenInMessage = redacted == value && value.Length > 0 && pending.Message.Contains(value, StringComparison.Ordinal)
+                                  && !record.Message.Contains(value, StringComparison.Ordinal);
+            record.Attributes[key] = hiddenInMessage ? LogRedaction.Removed : Cut(redacted);
+        }
+        return record;
+    }
+
+    private string Cut(string text) => text.Length <= _options.MaxTextLength ? text : text[.._options.MaxTextLength] + "…";
+
+    internal static KafkaLogLevel ToContract(LogLevel level) => level switch
+    {
+        LogLevel.Trace => KafkaLogLevel.Trace,
+        LogLevel.Debug => KafkaLogLevel.Debug,
+        LogLevel.Information => KafkaLogLevel.Information,
+        LogLevel.Warning => KafkaLogLevel.Warning,
+        LogLevel.Error => KafkaLogLevel.Error,
+        LogLevel.Critical => KafkaLogLevel.Critical,
+        _ => KafkaLogLevel.Unspecified,
+    };
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        // Send what is buffered, for a short while: a stopping service must not hang on a missing Kafka.
+        _buffer.Writer.TryComplete();
+        var deadline = DateTime.UtcNow + _options.ShutdownTimeout;
+        if (!_sender.Wait(_options.ShutdownTimeout))
+        {
+            _stopping.Cancel();
+        }
+        var left = deadline - DateTime.UtcNow;
+        _producer.Flush(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        _producer.Dispose();
+        _stopping.Dispose();
+    }
+}

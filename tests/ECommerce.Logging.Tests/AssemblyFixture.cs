@@ -1,0 +1,3 @@
+using ECommerce.Logging.Tests;
+
+[assembly: AssemblyFixture(typeof(LoggingTestEnvironment))]

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+using ECommerce.Contracts.Events.V1;
+using ECommerce.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using KafkaLogLevel = ECommerce.Contracts.Events.V1.LogLevel;
+
+namespace ECommerce.ServiceDefaults.Tests;
+
+/// <summary>Every ILogger record of a service on Kafka's logs topic, redacted, never holding up the caller.</summary>
+public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
+{
+    private const string Category = "ECommerce.Probe.Orders";
+
+    [Fact]
+    public void A_record_arrives_with_its_service_level_template_attributes_exception_and_trace()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        using var source = new ActivitySource("probe");
+        using var listener = ListenTo("probe");
+        using var activity = source.StartActivity("checkout")!;
+
+        host.Logger(Category).LogError(new InvalidOperationException("stock ran out"), "Order {OrderId} failed after {Attempts} attempts", "o-42", 3);
+
+        var message = Assert.Single(LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count > 0));
+        var record = LogRecord.Parser.ParseFrom(message.Value);
+        Assert.Equal("probe", message.Key);
+        Assert.Equal("probe", record.Service);
+        Assert.NotEmpty(record.Instance);
+        Assert.Equal(KafkaLogLevel.Error, record.Level);
+        Assert.Equal(Category, record.Category);
+        Assert.Equal("Order o-42 failed after 3 attempts", record.Message);
+        Assert.Equal("Order {OrderId} failed after {Attempts} attempts", record.Template);
+        Assert.Equal("o-42", record.Attributes["OrderId"]);
+        Assert.Equal("3", record.Attributes["Attempts"]);
+        Assert.Equal("System.InvalidOperationException", record.ExceptionType);
+        Assert.Contains("stock ran out", record.Exception);
+        Assert.Equal(activity.TraceId.ToHexString(), record.TraceId);
+        Assert.Equal(activity.SpanId.ToHexString(), record.SpanId);
+        Assert.True(Math.Abs((record.Time.ToDateTime() - DateTime.UtcNow).TotalMinutes) < 1);
+    }
+
+    [Fact]
+    public void Credentials_card_numbers_and_tokens_never_leave_the_process_and_email_addresses_are_masked()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        var logger = host.Logger(Category);
+        const string jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl";
+
+        logger.LogWarning("Sign-in of {Email} with {Password}", "alice.smith@shop.example", "hunter2-secret");
+        logger.LogWarning("Header Authorization: Bearer {Raw}", "opaque-access-token-1");
+        logger.LogWarning("Forwarded token " + jwt + " and password=letmein99 and client_secret: s3cr3t-value");
+        logger.LogWarning("Card {Card} declined; also 5555-5555-5555-4444 and 378282246310005", "4111 1111 1111 1111");
+        logger.LogWarning("Refresh {RefreshToken} {ApiKey} {cvc}", "rt-opaque-value", "key-opaque-value", "737");
+        logger.LogError(new InvalidOperationException("payload {\"password\":\"pa55word!\",\"email\":\"bob@mail.example\"}"), "Request failed");
+
+        var messages = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count >= 6);
+        Assert.Equal(6, messages.Count);
+        var everything = string.Join("\n", messages.Select(message => Encoding.UTF8.GetString(message.Value)));
+        foreach (var secret in new[]
+                 {
+                     "alice.smith", "hunter2-secret", "opaque-access-token-1", jwt, "eyJzdWIiOiIxMjMifQ", "letmein99", "s3cr3t-value",
+                     "4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005", "rt-opaque-value", "key-opaque-value", "737",
+                     "pa55word!", "bob@",
+                 })
+        {
+            Assert.DoesNotContain(secret, everything);
+        }
+        var records = messages.Records();
+        Assert.Equal("Sign-in of a***@shop.example with [REDACTED]", records[0].Message);
+        Assert.Equal("[REDACTED]", records[0].Attributes["Password"]);
+        Assert.Equal("a***@shop.example", records[0].Attributes["Email"]);
+        Assert.Equal("Header Authorization: Bearer [REDACTED]", records[1].Message);
+        Assert.Equal("[REDACTED]", records[1].Attributes["Raw"]);
+        Assert.Contains("b***@mail.example", records[5].Exception);
+    }
+
+    [Fact]
+    public void With_the_sink_switched_off_no_record_is_sent()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic, [new("Logging:Kafka:Enabled", "false")]);
+
+        host.Logger(Category).LogWarning("Not for Kafka");
+        using var probe = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        probe.Logger(Category).LogWarning("Marker");
+
+        var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Any(record => record.Message == "Marker")).Records();
+        Assert.DoesNotContain(records, record => record.Message == "Not for Kafka");
+        Assert.DoesNotContain(host.Services.GetServices<ILoggerProvider>(), provider => provider.GetType().Name == "KafkaLoggerProvider");
+    }
+
+    private static ActivityListener ListenTo(string source)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = candidate => candidate.Name == source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+}
