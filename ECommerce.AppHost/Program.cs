@@ -73,6 +73,20 @@ var payment = builder.AddService<Projects.ECommerce_Payment>("payment")
     .WithSetting("Payment__Provider__WebhookSecret", ReferenceExpression.Create($"{providerWebhookSecret}"));
 paymentSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{payment.GrpcEndpointOf()}/webhooks/payment-provider"));
 
+// Orders runs the checkout saga: the customer's cart from Cart, stock from Catalog and money from Payment, calling
+// Catalog and Payment under its own identity (a client secret from a secret parameter, scopes granted by Users).
+// Its shipping step waits for the Shipping service (issue 16): until then the checkout books no shipment.
+var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders");
+var orders = builder.AddService<Projects.ECommerce_Orders>("orders")
+    .WithReference(ordersDb).WaitFor(ordersDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users)
+    .WithReference(catalog).WaitFor(catalog)
+    .WithReference(cart).WaitFor(cart)
+    .WithReference(payment).WaitFor(payment)
+    .WithServiceIdentity(users, "inventory", "payments", "shipping")
+    .WithSetting("Orders__ShippingEnabled", "false");
+
 // The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithRestEndpoint()
@@ -81,7 +95,8 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(search).WaitFor(search)
     .WithReference(cart).WaitFor(cart)
-    .WithReference(payment).WaitFor(payment);
+    .WithReference(payment).WaitFor(payment)
+    .WithReference(orders).WaitFor(orders);
 
 ReadinessReport.Add(builder);
 builder.Build().Run();

@@ -2,6 +2,7 @@ using ECommerce.Cart;
 using ECommerce.Catalog;
 using ECommerce.Gateway;
 using ECommerce.Monolith.Hosting;
+using ECommerce.Orders;
 using ECommerce.Payment;
 using ECommerce.Search;
 using ECommerce.Users;
@@ -15,5 +16,6 @@ monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddC
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
+monolith.AddModule(OrdersServiceExtensions.ServiceName, orders => orders.AddOrdersServices(), app => app.MapOrdersApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();
