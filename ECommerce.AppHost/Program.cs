@@ -73,9 +73,33 @@ var payment = builder.AddService<Projects.ECommerce_Payment>("payment")
     .WithSetting("Payment__Provider__WebhookSecret", ReferenceExpression.Create($"{providerWebhookSecret}"));
 paymentSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{payment.GrpcEndpointOf()}/webhooks/payment-provider"));
 
-// Orders runs the checkout saga: the customer's cart from Cart, stock from Catalog and money from Payment, calling
-// Catalog and Payment under its own identity (a client secret from a secret parameter, scopes granted by Users).
-// Its shipping step waits for the Shipping service (issue 16): until then the checkout books no shipment.
+// The sandbox carrier stands in for a parcel carrier: a process of its own in either mode, its clock moving each parcel
+// every CarrierStepSeconds (5 by default). Its API key and webhook secret are generated secret parameters, like the provider's.
+var carrierApiKey = builder.AddParameter("carrier-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var carrierWebhookSecret = builder.AddParameter("carrier-webhook-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+var carrierSandbox = builder.AddProject<Projects.ECommerce_CarrierSandbox>("carrier-sandbox", launchProfileName: null)
+    .WithKestrelEndpoint(ServiceBuilderExtensions.RestEndpoint, "Http1", configurationPrefix: "")
+    .WithEnvironment("Sandbox__ApiKey", carrierApiKey)
+    .WithEnvironment("Sandbox__WebhookSecret", carrierWebhookSecret)
+    .WithEnvironment("Sandbox__StepInterval", TimeSpan.FromSeconds(int.Parse(builder.Configuration["CarrierStepSeconds"] ?? "5")).ToString("c"))
+    .WithEnvironment("Sandbox__TestControl", "true")
+    .WithHttpHealthCheck("/health");
+var carrierEndpoint = carrierSandbox.GetEndpoint(ServiceBuilderExtensions.RestEndpoint);
+var shippingDb = postgres.AddDatabase("shipping-db", databaseName: "shipping");
+var shipping = builder.AddService<Projects.ECommerce_Shipping>("shipping")
+    .WithReference(shippingDb).WaitFor(shippingDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users)
+    .WithReference(catalog).WaitFor(catalog)
+    .WaitFor(carrierSandbox)
+    .WithSetting("Shipping__Carrier__BaseAddress", ReferenceExpression.Create($"{carrierEndpoint}"))
+    .WithSetting("Shipping__Carrier__ApiKey", ReferenceExpression.Create($"{carrierApiKey}"))
+    .WithSetting("Shipping__Carrier__WebhookSecret", ReferenceExpression.Create($"{carrierWebhookSecret}"));
+carrierSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{shipping.GrpcEndpointOf()}/webhooks/carrier"));
+
+// Orders runs the checkout saga: the customer's cart from Cart, stock from Catalog, money from Payment and the shipment
+// from Shipping, calling Catalog, Payment and Shipping under its own identity (a client secret from a secret parameter,
+// scopes granted by Users).
 var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders");
 var orders = builder.AddService<Projects.ECommerce_Orders>("orders")
     .WithReference(ordersDb).WaitFor(ordersDb)
@@ -84,8 +108,8 @@ var orders = builder.AddService<Projects.ECommerce_Orders>("orders")
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart)
     .WithReference(payment).WaitFor(payment)
-    .WithServiceIdentity(users, "inventory", "payments", "shipping")
-    .WithSetting("Orders__ShippingEnabled", "false");
+    .WithReference(shipping).WaitFor(shipping)
+    .WithServiceIdentity(users, "inventory", "payments", "shipping");
 
 // The edge opens last, once everything behind it is up; it lets the storefront's development server call it.
 builder.AddService<Projects.ECommerce_Gateway>("gateway")
@@ -96,6 +120,7 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(search).WaitFor(search)
     .WithReference(cart).WaitFor(cart)
     .WithReference(payment).WaitFor(payment)
+    .WithReference(shipping).WaitFor(shipping)
     .WithReference(orders).WaitFor(orders);
 
 ReadinessReport.Add(builder);

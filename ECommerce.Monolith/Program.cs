@@ -5,6 +5,7 @@ using ECommerce.Monolith.Hosting;
 using ECommerce.Orders;
 using ECommerce.Payment;
 using ECommerce.Search;
+using ECommerce.Shipping;
 using ECommerce.Users;
 
 // The services of the mesh, hosted in one process in this order (each one's dependencies first). Each is
@@ -16,6 +17,7 @@ monolith.AddModule(CatalogServiceExtensions.ServiceName, catalog => catalog.AddC
 monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSearchServices(), app => app.MapSearchApi());
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
+monolith.AddModule(ShippingServiceExtensions.ServiceName, shipping => shipping.AddShippingServices(), app => app.MapShippingApi());
 monolith.AddModule(OrdersServiceExtensions.ServiceName, orders => orders.AddOrdersServices(), app => app.MapOrdersApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

@@ -52,6 +52,14 @@ internal static class DemoCatalog
         ]),
     ];
 
+    /// <summary>Shipping weight in grams of one of each kind, packaging included (a bigger variant weighs a fifth more).</summary>
+    private static readonly Dictionary<string, long> Grams = new()
+    {
+        ["T-shirt"] = 250, ["Hoodie"] = 700, ["Jeans"] = 800, ["Running shoe"] = 1100, ["Boot"] = 1800, ["Sandal"] = 600,
+        ["Coffee"] = 600, ["Tea"] = 200, ["Snack bar"] = 150, ["Pan"] = 1600, ["Duvet cover"] = 1200, ["Lamp"] = 2200,
+        ["Cycling jersey"] = 300, ["Tent"] = 3500, ["Yoga mat"] = 1500, ["Headphones"] = 500, ["Charger"] = 250, ["Cable"] = 120,
+    };
+
     private static readonly string[] Adjectives =
         ["Classic", "Everyday", "Premium", "Lightweight", "Organic", "Recycled", "Pro", "Essential", "Vintage", "Compact", "Deluxe", "Eco"];
 
@@ -102,7 +110,11 @@ internal static class DemoCatalog
             {
                 // Every third variant costs a little more (a bigger size, a larger pack).
                 var price = v % 3 == 2 ? Prices.ToMoney("EUR", Prices.ToDecimal(basePrice) + 2) : basePrice.Clone();
-                var variant = new Variant { Sku = $"DEMO-{i + 1:D5}-{v + 1:D2}", Options = { combinations[v] }, Price = price };
+                var variant = new Variant
+                {
+                    Sku = $"DEMO-{i + 1:D5}-{v + 1:D2}", Options = { combinations[v] }, Price = price,
+                    WeightGrams = v % 3 == 2 ? Grams[leaf.Noun] * 6 / 5 : Grams[leaf.Noun],
+                };
                 variant.ImageUrls.Add($"https://images.shop.example/demo/skus/{variant.Sku}.jpg");
                 // Some SKUs sold out, most in stock.
                 variant.Available = random.Next(10) == 0 ? 0 : random.Next(1, 250);

@@ -102,7 +102,7 @@ internal sealed class DemoCatalogLoader(NpgsqlDataSource dataSource, CatalogOpti
         }
 
         await using var variants = await connection.BeginBinaryImportAsync(
-            "COPY variants (sku, product_id, position, options, price, image_urls, on_hand) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            "COPY variants (sku, product_id, position, options, price, image_urls, on_hand, weight_grams) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var (product, _) in demo.Products)
         {
             for (var position = 0; position < product.Variants.Count; position++)
@@ -116,6 +116,7 @@ internal sealed class DemoCatalogLoader(NpgsqlDataSource dataSource, CatalogOpti
                 await variants.WriteAsync(Prices.ToDecimal(variant.Price), NpgsqlDbType.Numeric, cancellationToken);
                 await variants.WriteAsync(variant.ImageUrls.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 await variants.WriteAsync(variant.Available, NpgsqlDbType.Bigint, cancellationToken);
+                await variants.WriteAsync(variant.WeightGrams, NpgsqlDbType.Bigint, cancellationToken);
             }
         }
         await variants.CompleteAsync(cancellationToken);

@@ -12,6 +12,7 @@ internal static partial class ProductRules
     public const int MaxValuesPerOption = 50;
     public const int MaxVariants = 500;
     public const int MaxImages = 20;
+    public const long MaxWeightGrams = 1_000_000;
 
     public static void CheckFixedProperties(Product product, FieldViolations violations, ICollection<string>? only = null)
     {
@@ -102,6 +103,7 @@ internal static partial class ProductRules
                 Prices.Check(variant.Price, $"{field}.price", violations, product.BasePrice?.CurrencyCode);
             }
             CheckImageUrls(variant.ImageUrls, $"{field}.image_urls", violations);
+            CheckWeight(variant.WeightGrams, $"{field}.weight_grams", violations);
             violations.Check(variant.Sale is null, $"{field}.sale", "is set with SetSalePrice once the product exists");
             var matchesOptions = variant.Options.Count == options.Count
                 && options.All(option => variant.Options.TryGetValue(option.Name, out var value) && option.Values.Contains(value));
@@ -117,7 +119,7 @@ internal static partial class ProductRules
     /// <summary>
     /// The product with the fields named in <paramref name="paths"/> taken from <paramref name="changes"/>; what does
     /// not fit the product as it is (another currency, an unknown SKU) goes to <paramref name="violations"/>.
-    /// Variants cannot be added or removed: <c>variants</c> changes the price and images of existing SKUs.
+    /// Variants cannot be added or removed: <c>variants</c> changes the price, images and weight of existing SKUs.
     /// </summary>
     public static Product ApplyChanges(Product current, Product changes, IReadOnlyCollection<string> paths, FieldViolations violations)
     {
@@ -156,10 +158,20 @@ internal static partial class ProductRules
                 }
                 variant.ImageUrls.Clear();
                 variant.ImageUrls.Add(change.ImageUrls);
+                // 0 is "not sent" in proto3: it keeps the weight (a weight is never set back to unknown).
+                if (change.WeightGrams != 0)
+                {
+                    CheckWeight(change.WeightGrams, $"product.variants[{i}].weight_grams", violations);
+                    variant.WeightGrams = change.WeightGrams;
+                }
             }
         }
         return updated;
     }
+
+    /// <summary>A shipping weight in grams: 0 (not known) up to a tonne.</summary>
+    public static void CheckWeight(long grams, string field, FieldViolations violations) =>
+        violations.Check(grams is >= 0 and <= MaxWeightGrams, field, $"must be 0 (not known) to {MaxWeightGrams:N0} grams");
 
     public static bool IsValidSku(string sku) => Sku().IsMatch(sku);
 

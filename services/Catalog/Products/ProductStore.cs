@@ -13,7 +13,7 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string VariantColumns =
-        "sku, product_id, options, price, sale_price, sale_starts_at, sale_ends_at, image_urls, on_hand - reserved";
+        "sku, product_id, options, price, sale_price, sale_starts_at, sale_ends_at, image_urls, on_hand - reserved, weight_grams";
 
     public async Task<Product?> FindAsync(Guid productId, CancellationToken cancellationToken)
     {
@@ -129,6 +129,7 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
                 Price = Prices.ToMoney(currency, variantReader.GetDecimal(3)),
                 ImageUrls = { variantReader.GetFieldValue<string[]>(7) },
                 Available = variantReader.GetInt64(8),
+                WeightGrams = variantReader.GetInt64(9),
             };
             if (!variantReader.IsDBNull(4))
             {
@@ -163,20 +164,20 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
         {
             var variant = product.Variants[position];
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "INSERT INTO variants (sku, product_id, position, options, price, image_urls) VALUES ($1, $2, $3, $4, $5, $6)")
+                "INSERT INTO variants (sku, product_id, position, options, price, image_urls, weight_grams) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             {
                 Parameters =
                 {
                     new() { Value = variant.Sku }, new() { Value = Guid.Parse(product.ProductId) }, new() { Value = position },
                     new() { Value = VariantOptionsJson(variant), NpgsqlDbType = NpgsqlDbType.Jsonb },
-                    new() { Value = Prices.ToDecimal(variant.Price) }, new() { Value = variant.ImageUrls.ToArray() },
+                    new() { Value = Prices.ToDecimal(variant.Price) }, new() { Value = variant.ImageUrls.ToArray() }, new() { Value = variant.WeightGrams },
                 },
             });
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Writes a product's own fields and its variants' prices and images, bumping the version.</summary>
+    /// <summary>Writes a product's own fields and its variants' prices, images and weights, bumping the version.</summary>
     public static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Product product, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -195,9 +196,9 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
         });
         foreach (var variant in product.Variants.OrderBy(variant => variant.Sku, StringComparer.Ordinal))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE variants SET price = $2, image_urls = $3 WHERE sku = $1")
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE variants SET price = $2, image_urls = $3, weight_grams = $4 WHERE sku = $1")
             {
-                Parameters = { new() { Value = variant.Sku }, new() { Value = Prices.ToDecimal(variant.Price) }, new() { Value = variant.ImageUrls.ToArray() } },
+                Parameters = { new() { Value = variant.Sku }, new() { Value = Prices.ToDecimal(variant.Price) }, new() { Value = variant.ImageUrls.ToArray() }, new() { Value = variant.WeightGrams } },
             });
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -8,8 +8,8 @@ using Npgsql;
 namespace ECommerce.Catalog.Products;
 
 /// <summary>
-/// Many SKUs in one statement (BatchGetVariants): each with its product's name, its effective price
-/// and available stock, or why it is not there (never existed, or retired: see 0003_retired_skus.sql).
+/// Many SKUs in one statement (BatchGetVariants): each with its product's name, its effective price,
+/// available stock and shipping weight, or why it is not there (never existed, or retired: see 0003_retired_skus.sql).
 /// </summary>
 /// <remarks>Straight from PostgreSQL, not the cache: a cart checks stock with it, which the cache does not keep fresh.</remarks>
 internal static class VariantLookup
@@ -20,7 +20,7 @@ internal static class VariantLookup
 
     private const string Sql = """
         SELECT asked.sku, v.product_id, p.name, p.currency_code, v.options, v.price, v.sale_price, v.sale_starts_at, v.sale_ends_at,
-               v.image_urls, v.on_hand - v.reserved, r.sku IS NOT NULL
+               v.image_urls, v.on_hand - v.reserved, r.sku IS NOT NULL, v.weight_grams
         FROM unnest($1::text[]) WITH ORDINALITY AS asked (sku, position)
         LEFT JOIN variants v ON v.sku = asked.sku
         LEFT JOIN products p ON p.product_id = v.product_id
@@ -63,6 +63,7 @@ internal static class VariantLookup
                 Price = Prices.ToMoney(currency, reader.GetDecimal(5)),
                 ImageUrls = { reader.GetFieldValue<string[]>(9) },
                 Available = reader.GetInt64(10),
+                WeightGrams = reader.GetInt64(12),
             };
             if (!reader.IsDBNull(6))
             {

@@ -1,0 +1,3 @@
+using ECommerce.Shipping.Tests;
+
+[assembly: AssemblyFixture(typeof(ShippingTestEnvironment))]
