@@ -13,7 +13,7 @@ public sealed class AccessTests(OrdersTestEnvironment shop)
         var sku = await shop.NewSkuAsync(stock: 5);
         var owner = await shop.ShopperAsync(sku);
         var stranger = await shop.NewCustomerAsync();
-        var order = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(), owner.Token)).Order;
+        var order = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(owner), owner.Token)).Order;
         var orders = shop.OrdersClient;
         var byId = new GetOrderRequest { OrderId = order.OrderId };
 
@@ -44,7 +44,7 @@ public sealed class AccessTests(OrdersTestEnvironment shop)
         await StatusAsync(StatusCode.Unauthenticated, () => orders.RefundOrderAsync(refund).ResponseAsync);
 
         // The owner may cancel their own order; it is untouched by the refusals above.
-        Assert.Equal(OrderStatus.Paid, (await orders.GetOrderAsync(byId, owner.Token)).Order.Status);
+        Assert.Equal(OrderStatus.Fulfilling, (await orders.GetOrderAsync(byId, owner.Token)).Order.Status);
         Assert.Equal(OrderStatus.Cancelled, (await orders.CancelOrderAsync(new CancelOrderRequest { OrderId = order.OrderId }, owner.Token)).Order.Status);
     }
 
@@ -62,7 +62,7 @@ public sealed class BadInputTests(OrdersTestEnvironment shop)
     {
         var customer = await shop.NewCustomerAsync();
         await GrpcAssert.InvalidArgumentNamingAsync(() => shop.OrdersClient.PlaceOrderAsync(new PlaceOrderRequest(), customer.Token).ResponseAsync,
-            ["idempotency_key", "shipping_address", "payment_method_token"]);
+            ["idempotency_key", "shipping_address", "quote_id", "payment_method_token"]);
         await GrpcAssert.InvalidArgumentNamingAsync(() => shop.OrdersClient.PlaceOrderAsync(new PlaceOrderRequest
         {
             IdempotencyKey = new string('k', 101),
@@ -71,11 +71,11 @@ public sealed class BadInputTests(OrdersTestEnvironment shop)
             CartId = "someone",
         }, customer.Token).ResponseAsync,
             ["idempotency_key", "shipping_address.recipient_name", "shipping_address.line1", "shipping_address.city", "shipping_address.postal_code",
-                "shipping_address.country_code", "payment_method_token", "cart_id"]);
+                "shipping_address.country_code", "quote_id", "payment_method_token", "cart_id"]);
         await GrpcAssert.InvalidArgumentNamingAsync(async () => await shop.OrdersClient.PlaceOrderAsync(new PlaceOrderRequest
         {
             IdempotencyKey = "k", SavedAddressId = "home", PaymentMethodToken = "pm_x",
-        }, customer.Token), ["saved_address_id"]);
+        }, customer.Token), ["saved_address_id", "quote_id"]);
     }
 
     [Fact]

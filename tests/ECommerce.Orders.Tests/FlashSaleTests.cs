@@ -19,12 +19,12 @@ public sealed class FlashSaleTests(OrdersTestEnvironment shop)
         {
             buyers.AddRange(await Task.WhenAll(chunk.Select(_ => shop.ShopperAsync(sku))));
         }
-        var requests = await Task.WhenAll(buyers.Select(_ => shop.CheckoutAsync()));
+        var requests = await Task.WhenAll(buyers.Select(buyer => shop.CheckoutAsync(buyer)));
 
         var orders = await Task.WhenAll(buyers.Select((buyer, i) =>
             shop.OrdersClient.PlaceOrderAsync(requests[i], buyer.Token, deadline: DateTime.UtcNow.AddMinutes(5)).ResponseAsync));
 
-        var paid = orders.Where(o => o.Order.Status == OrderStatus.Paid).ToList();
+        var paid = orders.Where(o => o.Order.Status == OrderStatus.Fulfilling).ToList();
         var failed = orders.Where(o => o.Order.Status == OrderStatus.Failed).ToList();
         Assert.Equal(Units, paid.Count);
         Assert.Equal(Buyers - Units, failed.Count);

@@ -10,19 +10,19 @@ public sealed class IdempotencyTests(OrdersTestEnvironment shop)
     {
         var sku = await shop.NewSkuAsync(stock: 50);
         var customer = await shop.ShopperAsync(sku, quantity: 1);
-        var request = await shop.CheckoutAsync();
+        var request = await shop.CheckoutAsync(customer);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             shop.OrdersClient.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2)).ResponseAsync));
 
         var orderId = Assert.Single(answers.Select(a => a.Order.OrderId).Distinct());
-        Assert.All(answers, a => Assert.Equal(OrderStatus.Paid, a.Order.Status));
+        Assert.All(answers, a => Assert.Equal(OrderStatus.Fulfilling, a.Order.Status));
         Assert.Single(await shop.PaymentsOfAsync(orderId));
         Assert.Single((await shop.OrdersClient.ListOrdersAsync(new ListOrdersRequest(), customer.Token)).Orders);
         Assert.Equal(49L, (await shop.StockAsync(sku)).OnHand);
 
         var retried = (await shop.OrdersClient.PlaceOrderAsync(request, customer.Token)).Order;
-        Assert.Equal((orderId, OrderStatus.Paid), (retried.OrderId, retried.Status));
+        Assert.Equal((orderId, OrderStatus.Fulfilling), (retried.OrderId, retried.Status));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class IdempotencyTests(OrdersTestEnvironment shop)
     {
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku);
-        var request = await shop.CheckoutAsync();
+        var request = await shop.CheckoutAsync(customer);
         var first = (await shop.OrdersClient.PlaceOrderAsync(request, customer.Token)).Order;
 
         var other = request.Clone();
@@ -49,10 +49,10 @@ public sealed class IdempotencyTests(OrdersTestEnvironment shop)
         var (one, two) = (await shop.ShopperAsync(sku), await shop.ShopperAsync(sku));
         var key = Guid.NewGuid().ToString();
 
-        var first = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(key: key), one.Token)).Order;
-        var second = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(key: key), two.Token)).Order;
+        var first = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(one, key: key), one.Token)).Order;
+        var second = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(two, key: key), two.Token)).Order;
 
         Assert.NotEqual(first.OrderId, second.OrderId);
-        Assert.Equal((OrderStatus.Paid, OrderStatus.Paid), (first.Status, second.Status));
+        Assert.Equal((OrderStatus.Fulfilling, OrderStatus.Fulfilling), (first.Status, second.Status));
     }
 }

@@ -29,8 +29,7 @@ public sealed class OrdersProcess : IAsyncDisposable
             ["services__payment__grpc__0"] = environment.Payment.Service.Address.ToString(),
             ["ServiceIdentity__ClientId"] = "orders",
             ["ServiceIdentity__ClientSecret"] = environment.Users.ServiceSecret("orders"),
-            // No Shipping service exists yet: the checkout runs without its quote and shipment steps.
-            ["Orders__ShippingEnabled"] = "false",
+            ["services__shipping__grpc__0"] = environment.Shipping.Process.Address.ToString(),
             ["Orders__SagaLease"] = "00:00:03",
             ["Orders__ResumeInterval"] = "00:00:01",
             ["Orders__CallTimeout"] = "00:00:05",

@@ -4,6 +4,8 @@ using ECommerce.Contracts.Common.V1;
 using ECommerce.Contracts.Events;
 using ECommerce.Contracts.Orders.V1;
 using ECommerce.Contracts.Payment.V1;
+using ECommerce.Contracts.Shipping.V1;
+using ECommerce.Shipping.Tests;
 using ECommerce.Contracts.Users.V1;
 using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
@@ -13,8 +15,8 @@ namespace ECommerce.Orders.Tests;
 
 /// <summary>
 /// What the tests share: the infrastructure and real processes of Users, Catalog, Cart, Payment with its sandbox
-/// provider, and Orders (shipping step off: no Shipping service exists yet). Tests keep apart by their own customers,
-/// products and keys; a test that breaks a participant starts its own copies.
+/// provider, Shipping with its sandbox carrier, and Orders. Tests keep apart by their own customers, products and keys;
+/// a test that breaks a participant starts its own copies.
 /// </summary>
 public sealed class OrdersTestEnvironment : IAsyncLifetime
 {
@@ -25,6 +27,7 @@ public sealed class OrdersTestEnvironment : IAsyncLifetime
     public ServiceProcess Catalog { get; private set; } = null!;
     public ServiceProcess Cart { get; private set; } = null!;
     public PaymentStack Payment { get; private set; } = null!;
+    public ShippingShop Shipping { get; private set; } = null!;
     public OrdersProcess Orders { get; private set; } = null!;
     public Metadata Admin { get; private set; } = null!;
     public string AdminId { get; private set; } = "";
@@ -61,6 +64,7 @@ public sealed class OrdersTestEnvironment : IAsyncLifetime
             ["Cart__KeyPrefix"] = TestInfrastructure.UniqueName("cart") + ":",
         });
         Payment = await PaymentStack.StartAsync(this);
+        Shipping = await ShippingShop.StartAsync(Infrastructure, Users, Catalog.Address);
         Orders = await OrdersProcess.StartAsync(this);
         var admin = await UsersForTests.SignInAdminAsync(Users.Client);
         Admin = UsersForTests.Bearer(admin.Tokens.AccessToken);
@@ -136,20 +140,41 @@ public sealed class OrdersTestEnvironment : IAsyncLifetime
         return customer;
     }
 
-    /// <summary>A PlaceOrder request paying with <paramref name="card"/> (tokenised at the sandbox, as a storefront does).</summary>
-    public async Task<PlaceOrderRequest> CheckoutAsync(string card = SandboxCards.Approved, string? key = null) => new()
+    public static Address Berlin() => new() { RecipientName = "Erika Mustermann", Line1 = "Unter den Linden 1", City = "Berlin", PostalCode = "10117", CountryCode = "DE" };
+
+    /// <summary>
+    /// A PlaceOrder request as a storefront makes it: the card tokenised at the sandbox, and the customer's standard shipping
+    /// quote for what their cart holds (a placeholder when there is no customer or nothing in the cart: the request is refused first).
+    /// </summary>
+    public async Task<PlaceOrderRequest> CheckoutAsync(Customer? customer = null, string card = SandboxCards.Approved, string? key = null) => new()
     {
         IdempotencyKey = key ?? Guid.NewGuid().ToString(),
-        ShippingAddress = new Address { RecipientName = "Ada Lovelace", Line1 = "1 Analytical Way", City = "London", PostalCode = "N1 1AA", CountryCode = "GB" },
+        ShippingAddress = Berlin(),
+        QuoteId = customer is null ? "quote-none" : await StandardQuoteAsync(customer),
         PaymentMethodToken = await Payment.Sandbox.TokeniseAsync(card),
     };
+
+    public async Task<string> StandardQuoteAsync(Customer customer)
+    {
+        var lines = (await CartOfAsync(customer)).Lines;
+        if (lines.Count == 0)
+        {
+            return "quote-none";
+        }
+        var quotes = (await Shipping.Client.GetQuotesAsync(new GetQuotesRequest
+        {
+            Address = Berlin(),
+            Items = { lines.Select(line => new ShippingItem { Sku = line.Sku, Quantity = line.Quantity }) },
+        }, customer.Token)).Quotes;
+        return quotes.Single(quote => quote.Option == ShippingOption.Standard).QuoteId;
+    }
 
     public async Task<IReadOnlyList<Contracts.Payment.V1.Payment>> PaymentsOfAsync(string orderId) =>
         (await Payments.ListPaymentsAsync(new ListPaymentsRequest { OrderId = orderId }, OrdersService)).Payments;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var part in new IAsyncDisposable?[] { Orders, Payment, Cart, Catalog, Users })
+        foreach (var part in new IAsyncDisposable?[] { Orders, Shipping, Payment, Cart, Catalog, Users })
         {
             if (part is not null)
             {

@@ -1,5 +1,7 @@
 using ECommerce.Contracts.Orders.V1;
 using ECommerce.Contracts.Payment.V1;
+using ECommerce.Contracts.Shipping.V1;
+using ECommerce.Shipping.Tests;
 using Grpc.Core;
 
 namespace ECommerce.Orders.Tests;
@@ -18,7 +20,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync();
+        var request = await shop.CheckoutAsync(customer);
         request.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
 
         var call = orders.Client.PlaceOrderAsync(request, customer.Token).ResponseAsync;
@@ -33,10 +35,10 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         await Eventually.TrueAsync(async () =>
         {
             order = (await orders.Client.GetOrderAsync(new GetOrderRequest { OrderId = orderId.ToString() }, customer.Token)).Order;
-            return order.Status is OrderStatus.Paid or OrderStatus.Failed;
+            return order.Status is OrderStatus.Fulfilling or OrderStatus.Failed;
         }, "the checkout did not end after the restart", seconds: 90);
 
-        Assert.Equal(OrderStatus.Paid, order.Status);
+        Assert.Equal(OrderStatus.Fulfilling, order.Status);
         var payment = Assert.Single((await new PaymentService.PaymentServiceClient(slowPayment.Service.Channel)
             .ListPaymentsAsync(new ListPaymentsRequest { OrderId = order.OrderId }, shop.OrdersService)).Payments);
         Assert.Equal(PaymentStatus.Captured, payment.Status);
@@ -55,10 +57,10 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         var customer = await shop.ShopperAsync(sku, quantity: 2);
         await catalog.StopAsync();
 
-        var placed = (await orders.Client.PlaceOrderAsync(await shop.CheckoutAsync(), customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
+        var placed = (await orders.Client.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
         Assert.Contains("reserve", placed.FailureReason);
         Assert.Contains("unavailable", placed.FailureReason);
-        Assert.NotEqual(OrderStatus.Paid, placed.Status);
+        Assert.NotEqual(OrderStatus.Fulfilling, placed.Status);
 
         await catalog.StartAsync();
         var order = await EndedAsync(orders, placed.OrderId, customer);
@@ -77,7 +79,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__payment__grpc__0"] = payment.Service.Address.ToString() });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync();
+        var request = await shop.CheckoutAsync(customer);
         request.PaymentMethodToken = await payment.Sandbox.TokeniseAsync(SandboxCards.Approved);
         await payment.StopServiceAsync();
 
@@ -96,13 +98,37 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         Assert.Equal(2, Assert.Single((await shop.CartOfAsync(customer)).Lines).Quantity);
     }
 
+    [Fact]
+    public async Task Shipping_unavailable_at_checkout_refuses_with_unavailable_and_records_reserves_and_charges_nothing()
+    {
+        await using var shipping = await ShippingShop.StartAsync(shop.Infrastructure, shop.Users, shop.Catalog.Address);
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__shipping__grpc__0"] = shipping.Process.Address.ToString() });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku);
+        var quote = (await shipping.Client.GetQuotesAsync(new GetQuotesRequest
+        {
+            Address = OrdersTestEnvironment.Berlin(), Items = { new ShippingItem { Sku = sku, Quantity = 1 } },
+        }, customer.Token)).Quotes[0];
+        var request = await shop.CheckoutAsync();
+        request.QuoteId = quote.QuoteId;
+        await shipping.Process.KillAsync();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await orders.Client.PlaceOrderAsync(request, customer.Token));
+
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Empty((await orders.Client.ListOrdersAsync(new ListOrdersRequest(), customer.Token)).Orders);
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L), (stock.OnHand, stock.Reserved));
+        Assert.Equal(1, Assert.Single((await shop.CartOfAsync(customer)).Lines).Quantity);
+    }
+
     private static async Task<Order> EndedAsync(OrdersProcess orders, string orderId, Customer customer)
     {
         Order order = null!;
         await Eventually.TrueAsync(async () =>
         {
             order = (await orders.Client.GetOrderAsync(new GetOrderRequest { OrderId = orderId }, customer.Token)).Order;
-            return order.Status is OrderStatus.Paid or OrderStatus.Failed;
+            return order.Status is OrderStatus.Fulfilling or OrderStatus.Failed;
         }, "the checkout did not end", seconds: 90);
         return order;
     }

@@ -54,7 +54,10 @@ internal sealed class Participants(
         {
             OrderId = order.Id.ToString(), QuoteId = order.QuoteId ?? "", UserId = order.UserId.ToString(),
         }, deadline: Deadline, cancellationToken: cancellationToken)).Shipment;
-        return new StepResult.Done(shipment.ShipmentId);
+        // Pending: Shipping recorded it but the carrier has not confirmed it yet; the same call again settles it.
+        return shipment.Status == ShipmentStatus.Pending
+            ? new StepResult.Unavailable($"shipment {shipment.ShipmentId} is pending at the carrier")
+            : new StepResult.Done(shipment.ShipmentId);
     });
 
     public Task<StepResult> CaptureAsync(OrderRow order, CancellationToken cancellationToken) => CallAsync(async () =>
