@@ -2,16 +2,18 @@ namespace ECommerce.Orders.Checkout;
 
 /// <summary>
 /// At start and every <see cref="OrdersOptions.ResumeInterval"/>: continues every saga nobody drives (its process
-/// died, or it waits for a participant), so each checkout ends completed or compensated; and forgets PlaceOrder keys
-/// past their retention. A timer that calls the saga and the keeper: it holds no logic of its own.
+/// died, or it waits for a participant), so each checkout ends completed or compensated; and, hourly, forgets PlaceOrder
+/// keys past their retention. A timer that calls the saga and the keeper: it holds no logic of its own.
 /// </summary>
 internal sealed class SagaResumer(CheckoutSaga saga, OrderKeeper orders, OrdersOptions options, ILogger<SagaResumer> logger) : BackgroundService
 {
     private const int Batch = 50;
+    private static readonly TimeSpan KeyPurgeInterval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.ResumeInterval);
+        var nextPurge = DateTimeOffset.MinValue;
         do
         {
             try
@@ -23,7 +25,11 @@ internal sealed class SagaResumer(CheckoutSaga saga, OrderKeeper orders, OrdersO
                 }
                 await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
                     async (orderId, cancellationToken) => await saga.RunAsync(orderId, cancellationToken));
-                await orders.ForgetOldKeysAsync(stoppingToken);
+                if (DateTimeOffset.UtcNow >= nextPurge)
+                {
+                    await orders.ForgetOldKeysAsync(stoppingToken);
+                    nextPurge = DateTimeOffset.UtcNow + KeyPurgeInterval;
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
