@@ -98,6 +98,20 @@ var shipping = builder.AddService<Projects.ECommerce_Shipping>("shipping")
     .WithSetting("Shipping__Carrier__WebhookSecret", ReferenceExpression.Create($"{carrierWebhookSecret}"));
 carrierSandbox.WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{shipping.GrpcEndpointOf()}/webhooks/carrier"));
 
+// Orders runs the checkout saga: the customer's cart from Cart, stock from Catalog, money from Payment and the shipment
+// from Shipping, calling Catalog, Payment and Shipping under its own identity (a client secret from a secret parameter,
+// scopes granted by Users).
+var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders");
+var orders = builder.AddService<Projects.ECommerce_Orders>("orders")
+    .WithReference(ordersDb).WaitFor(ordersDb)
+    .WithReference(kafka).WaitFor(kafka)
+    .WithReference(users).WaitFor(users)
+    .WithReference(catalog).WaitFor(catalog)
+    .WithReference(cart).WaitFor(cart)
+    .WithReference(payment).WaitFor(payment)
+    .WithReference(shipping).WaitFor(shipping)
+    .WithServiceIdentity(users, "inventory", "payments", "shipping");
+
 // Logging stores every service's logs (each service sends them to the logs topic itself); it reads, it calls no one.
 var loggingDb = postgres.AddDatabase("logging-db", databaseName: "logging");
 var logging = builder.AddService<Projects.ECommerce_Logging>("logging")
@@ -117,6 +131,7 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(cart).WaitFor(cart)
     .WithReference(payment).WaitFor(payment)
     .WithReference(shipping).WaitFor(shipping)
+    .WithReference(orders).WaitFor(orders)
     .WithReference(logging).WaitFor(logging);
 
 ReadinessReport.Add(builder);

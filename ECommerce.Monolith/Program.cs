@@ -3,6 +3,7 @@ using ECommerce.Catalog;
 using ECommerce.Gateway;
 using ECommerce.Logging;
 using ECommerce.Monolith.Hosting;
+using ECommerce.Orders;
 using ECommerce.Payment;
 using ECommerce.Search;
 using ECommerce.Shipping;
@@ -18,6 +19,7 @@ monolith.AddModule(SearchServiceExtensions.ServiceName, search => search.AddSear
 monolith.AddModule(CartServiceExtensions.ServiceName, cart => cart.AddCartServices(), app => app.MapCartApi());
 monolith.AddModule(PaymentServiceExtensions.ServiceName, payment => payment.AddPaymentServices(), app => app.MapPaymentApi());
 monolith.AddModule(ShippingServiceExtensions.ServiceName, shipping => shipping.AddShippingServices(), app => app.MapShippingApi());
+monolith.AddModule(OrdersServiceExtensions.ServiceName, orders => orders.AddOrdersServices(), app => app.MapOrdersApi());
 monolith.AddModule(LoggingServiceExtensions.ServiceName, logging => logging.AddLoggingServices(), app => app.MapLoggingApi());
 monolith.AddModule(GatewayExtensions.ServiceName, gateway => gateway.AddGateway(), app => app.UseGateway().MapGateway());
 return await monolith.Build().RunAsync();

@@ -30,3 +30,9 @@ if [ ! -f eng/node/node_modules/.package-lock.json ] || [ eng/node/package-lock.
   echo "setup: installing npm tools into eng/node"
   (cd eng/node && npm install --no-save --no-fund --no-audit --loglevel=error)
 fi
+
+# .NET tools pinned in .config/dotnet-tools.json (dotnet-ef, for Orders' EF Core migrations).
+if ! dotnet tool run dotnet-ef --version >/dev/null 2>&1; then
+  echo "setup: restoring .NET tools (.config/dotnet-tools.json)"
+  dotnet tool restore >/dev/null
+fi

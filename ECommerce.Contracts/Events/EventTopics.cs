@@ -20,7 +20,7 @@ public static class EventTopics
     /// <summary>InventoryChanged, StockLevelLow; key: SKU.</summary>
     public const string CatalogInventory = "catalog.inventory";
 
-    /// <summary>OrderPlaced, OrderStockConfirmed, OrderPaid, OrderShipped, OrderConfirmed, OrderCancelled; key: order id.</summary>
+    /// <summary>OrderPlaced, OrderStockConfirmed, OrderPaid, OrderShipped, OrderDelivered, OrderConfirmed, OrderCancelled, OrderRefunded; key: order id.</summary>
     public const string Orders = "orders";
 
     /// <summary>PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentVoided, PaymentRefunded; key: order id.</summary>
@@ -52,6 +52,8 @@ public static class EventTopics
         [OrderStockConfirmed.Descriptor.FullName] = Orders,
         [OrderPaid.Descriptor.FullName] = Orders,
         [OrderShipped.Descriptor.FullName] = Orders,
+        [OrderDelivered.Descriptor.FullName] = Orders,
+        [OrderRefunded.Descriptor.FullName] = Orders,
         [OrderConfirmed.Descriptor.FullName] = Orders,
         [OrderCancelled.Descriptor.FullName] = Orders,
         [PaymentAuthorized.Descriptor.FullName] = Payments,

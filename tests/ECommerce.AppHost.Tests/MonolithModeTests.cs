@@ -50,7 +50,7 @@ public sealed class MonolithModeTests
         var (exitCode, output) = await RunMonolithAsync(new Dictionary<string, string> { ["Modules__basket__Kestrel__Endpoints__grpc__Url"] = "http://127.0.0.1:0" });
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("monolith: configuration names services this monolith does not host: basket (it hosts users, catalog, search, cart, payment, shipping, logging, gateway).", output);
+        Assert.Contains("monolith: configuration names services this monolith does not host: basket (it hosts users, catalog, search, cart, payment, shipping, orders, logging, gateway).", output);
     }
 
     /// <summary>ECommerce.Monolith on its own, as the AppHost starts it; returns its exit code and every line it wrote.</summary>

@@ -20,6 +20,44 @@ internal static class Rest
         return client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Any call: a JSON body (web casing), the access token and the guest cart's token when given.</summary>
+    public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object? body, string? accessToken = null,
+        string? cartToken = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        if (cartToken is not null)
+        {
+            request.Headers.Add("x-cart-token", cartToken);
+        }
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A SKU of the demo catalog with at least <paramref name="units"/> available, and its product's name.</summary>
+    public static async Task<(string Sku, string Name)> StockedSkuAsync(this HttpClient client, int units = 5)
+    {
+        using var listed = await client.GetAsync("/v1/products?page.pageSize=20", accessToken: null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+        foreach (var product in (await listed.ReadJsonAsync()).GetProperty("products").EnumerateArray())
+        {
+            foreach (var variant in product.GetProperty("variants").EnumerateArray())
+            {
+                if (variant.TryGetProperty("available", out var available) && long.Parse(available.ToString()) >= units)
+                {
+                    return (variant.GetProperty("sku").GetString()!, product.GetProperty("name").GetString()!);
+                }
+            }
+        }
+        throw new Xunit.Sdk.XunitException($"No demo SKU has {units} units available.");
+    }
+
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

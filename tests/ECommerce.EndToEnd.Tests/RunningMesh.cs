@@ -1,10 +1,12 @@
 using System.Net;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using ECommerce.Contracts.Users.V1;
 using ECommerce.EndToEnd.Tests;
 using ECommerce.LocalInfrastructure.Processes;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 [assembly: AssemblyFixture(typeof(RunningMesh))]
 
@@ -54,6 +56,14 @@ public sealed class RunningMesh : IAsyncLifetime
     /// <summary>A service's endpoint: its own resource in the mesh, "&lt;service&gt;-&lt;endpoint&gt;" of the monolith.</summary>
     public Uri ServiceUrl(string service, string endpoint) =>
         IsMonolith ? _app.GetEndpoint("monolith", $"{service}-{endpoint}") : _app.GetEndpoint(service, endpoint);
+
+    /// <summary>An endpoint of a resource that is its own process in both modes (the payment sandbox).</summary>
+    public Uri ResourceUrl(string resource, string endpoint) => _app.GetEndpoint(resource, endpoint);
+
+    /// <summary>A parameter's value, e.g. a generated secret the test needs to act as an outside party.</summary>
+    public async Task<string> ParameterAsync(string name) =>
+        await _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)
+            .GetValueAsync(TestContext.Current.CancellationToken) ?? "";
 
     /// <summary>An HTTP client of the gateway that no other client shares an address with.</summary>
     public HttpClient NewRestClient()

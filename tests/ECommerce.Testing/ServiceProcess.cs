@@ -32,7 +32,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <param name="service">The folder under services/, e.g. "Users".</param>
     /// <param name="environment">Its settings; its records stay off Kafka's logs topic unless <c>Logging__Kafka__Enabled</c> says true.</param>
-    public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
+    /// <param name="address">Where it listens; a free port when null (a restarted service passes its old address, so its callers find it again).</param>
+    public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default,
+        Uri? address = null)
     {
         var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var assembly = Path.Combine(RepositoryRoot.Path, "services", service, "bin", configuration, "net10.0", $"ECommerce.{service}.dll");
@@ -41,7 +43,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InfrastructureException(service, $"{assembly} was not found.",
                 $"reference services/{service} from the test project with ReferenceOutputAssembly=\"false\" so that it is built first.");
         }
-        var address = new Uri($"http://{Loopback.Host}:{Loopback.FreePort()}");
+        address ??= new Uri($"http://{Loopback.Host}:{Loopback.FreePort()}");
         var variables = new Dictionary<string, string>(environment)
         {
             ["DOTNET_ENVIRONMENT"] = "Development",
@@ -64,6 +66,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         return started;
     }
+
+    /// <summary>Ends the process with SIGKILL: no shutdown, no flushing, as a crash or an OOM kill would.</summary>
+    public Task KillAsync() => _process.StopAsync(ChildProcess.SigKill);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,7 +12,7 @@ namespace ECommerce.AppHost.Tests.Harness;
 public sealed class AppHostProcess : IAsyncDisposable
 {
     /// <summary>The resources ECommerce.AppHost/Program.cs declares (mesh mode), as the dashboard lists them.</summary>
-    public static readonly string[] MeshResources = ["postgres", "redis", "kafka", "users-db", "catalog-db", "search-db", "cart-db", "payment-db", "shipping-db", "logging-db", "users", "catalog", "search", "cart", "payment-sandbox", "payment", "carrier-sandbox", "shipping", "logging", "gateway"];
+    public static readonly string[] MeshResources = ["postgres", "redis", "kafka", "users-db", "catalog-db", "search-db", "cart-db", "payment-db", "shipping-db", "orders-db", "logging-db", "users", "catalog", "search", "cart", "payment-sandbox", "payment", "carrier-sandbox", "shipping", "orders", "logging", "gateway"];
 
     /// <summary>Tests that start an AppHost run one at a time: each runs the whole mesh, and the machine is small.</summary>
     public const string Collection = "AppHost processes";

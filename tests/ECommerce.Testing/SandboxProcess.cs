@@ -4,11 +4,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ECommerce.LocalInfrastructure;
 using ECommerce.LocalInfrastructure.Processes;
-using ECommerce.Testing;
 
-namespace ECommerce.Payment.Tests;
+namespace ECommerce.Testing;
 
 /// <summary>The sandbox payment provider as its own process, as the AppHost runs it, and a client of its HTTP API.</summary>
+/// <remarks>A test project that starts it references services/PaymentSandbox with <c>ReferenceOutputAssembly="false"</c>.</remarks>
 public sealed class SandboxProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;

@@ -1,0 +1,132 @@
+using ECommerce.Orders.Events;
+
+namespace ECommerce.Orders.Checkout;
+
+/// <summary>
+/// Changes after a paid checkout that call other services: cancellation (cancel the shipment, refund the capture)
+/// and refunds. The calls carry keys derived from the order, so a repeated request refunds once.
+/// </summary>
+internal sealed class AfterSales(OrderKeeper orders, Participants participants, OrdersOptions options)
+{
+    public async Task<AfterSale> CancelAsync(Guid orderId, string actor, string reason, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(orderId, withHistory: false, cancellationToken);
+        if (order is null)
+        {
+            return new AfterSale.NotFound();
+        }
+        var status = OrderRules.Parse(order.Status);
+        if (status == OrderStatus.Cancelled)
+        {
+            return new AfterSale.Done();
+        }
+        if (OrderRules.IsCheckingOut(status))
+        {
+            return new AfterSale.WrongState("its checkout is still running; it ends paid or failed by itself");
+        }
+        if (!OrderRules.IsCancellable(status))
+        {
+            return new AfterSale.WrongState($"it is {order.Status}; only an order that has not shipped can be cancelled");
+        }
+        if (options.ShippingEnabled && order.ShipmentId is not null)
+        {
+            switch (await participants.CancelShipmentAsync(order, reason, cancellationToken))
+            {
+                case StepResult.Refused refused:
+                    return new AfterSale.WrongState($"its shipment cannot be cancelled: {refused.Reason}");
+                case StepResult.Unavailable unavailable:
+                    return new AfterSale.Unavailable(unavailable.Reason);
+            }
+        }
+        var left = order.Total - order.Refunded;
+        decimal refundedTotal = order.Refunded;
+        if (left > 0)
+        {
+            switch (await participants.RefundAsync(order, left, reason, Participants.Key(orderId, "cancel/refund"), cancellationToken))
+            {
+                case StepResult.Done done:
+                    refundedTotal = decimal.Parse(done.Detail!, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case StepResult.Refused refused:
+                    return new AfterSale.WrongState($"its payment cannot be refunded: {refused.Reason}");
+                case StepResult.Unavailable unavailable:
+                    return new AfterSale.Unavailable(unavailable.Reason);
+            }
+        }
+        var change = await orders.ChangeAsync(orderId, async (row, unit) =>
+        {
+            var before = row.Refunded;
+            row.Refunded = Math.Min(row.Total, refundedTotal);
+            if (!OrderKeeper.TryMove(unit, row, OrderStatus.Cancelled, actor, reason))
+            {
+                return new Transition.Refused($"it is {row.Status}");
+            }
+            row.FailureReason = reason;
+            await unit.PublishAsync(orderId, OrderEvents.Cancelled(row, reason, failed: false), cancellationToken);
+            if (row.Refunded > before)
+            {
+                await unit.PublishAsync(orderId, OrderEvents.Refunded(row, row.Refunded - before, reason), cancellationToken);
+            }
+            return new Transition.Applied();
+        }, cancellationToken);
+        return change is Transition.Refused wrong ? new AfterSale.WrongState(wrong.Reason) : new AfterSale.Done();
+    }
+
+    /// <param name="amount">Null refunds everything not yet refunded.</param>
+    public async Task<AfterSale> RefundAsync(Guid orderId, decimal? amount, string actor, string reason, string key, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(orderId, withHistory: false, cancellationToken);
+        if (order is null)
+        {
+            return new AfterSale.NotFound();
+        }
+        if (!OrderRules.IsRefundable(OrderRules.Parse(order.Status)))
+        {
+            return new AfterSale.WrongState($"it is {order.Status}; only a paid order that is not refunded can be refunded");
+        }
+        var refund = OrderRules.RefundAmount(order.Total, order.Refunded, amount);
+        if (refund is null)
+        {
+            return new AfterSale.TooMuch(order.Total - order.Refunded, order.Currency);
+        }
+        switch (await participants.RefundAsync(order, refund, reason, Participants.Key(orderId, $"refund/{key}"), cancellationToken))
+        {
+            case StepResult.Refused refused:
+                return new AfterSale.WrongState($"its payment cannot be refunded: {refused.Reason}");
+            case StepResult.Unavailable unavailable:
+                return new AfterSale.Unavailable(unavailable.Reason);
+            case StepResult.Done done:
+                var refundedTotal = decimal.Parse(done.Detail!, System.Globalization.CultureInfo.InvariantCulture);
+                await orders.ChangeAsync(orderId, (row, unit) => ApplyRefundAsync(row, unit, refundedTotal, actor, reason, cancellationToken), cancellationToken);
+                return new AfterSale.Done();
+            default:
+                throw new InvalidOperationException("Unknown step result.");
+        }
+    }
+
+    /// <summary>Takes the payment's refunded total as the truth (a replayed refund adds nothing), and ends the order refunded when all is back.</summary>
+    public static async Task<Transition> ApplyRefundAsync(OrderRow row, OrderKeeper.Unit unit, decimal refundedTotal, string actor, string reason,
+        CancellationToken cancellationToken)
+    {
+        var before = row.Refunded;
+        row.Refunded = Math.Min(row.Total, Math.Max(before, refundedTotal));
+        if (row.Refunded > before)
+        {
+            await unit.PublishAsync(row.Id, OrderEvents.Refunded(row, row.Refunded - before, reason), cancellationToken);
+        }
+        if (row.Refunded >= row.Total)
+        {
+            OrderKeeper.TryMove(unit, row, OrderStatus.Refunded, actor, reason);
+        }
+        return new Transition.Applied();
+    }
+}
+
+internal abstract record AfterSale
+{
+    public sealed record Done : AfterSale;
+    public sealed record NotFound : AfterSale;
+    public sealed record WrongState(string Reason) : AfterSale;
+    public sealed record TooMuch(decimal Left, string Currency) : AfterSale;
+    public sealed record Unavailable(string Reason) : AfterSale;
+}

@@ -1,0 +1,26 @@
+namespace ECommerce.Orders;
+
+/// <summary>Settings under <c>Orders</c>.</summary>
+public sealed class OrdersOptions
+{
+    /// <summary>
+    /// Whether the checkout prices shipping from a Shipping quote and books the shipment. Off only where no Shipping
+    /// service runs (tests of the other steps): the order then has no shipping cost and no shipment.
+    /// </summary>
+    public bool ShippingEnabled { get; set; } = true;
+
+    /// <summary>How long one process may drive a saga before another may take it over (a crashed process's lease runs out).</summary>
+    public TimeSpan SagaLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the resumer looks for sagas nobody drives (also once at start).</summary>
+    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The deadline of each call to another service.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts of a step whose participant is unavailable, in one run, before the checkout gives up and compensates.</summary>
+    public int StepAttempts { get; set; } = 3;
+
+    /// <summary>How long PlaceOrder keys are kept: at least 24 hours.</summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(48);
+}

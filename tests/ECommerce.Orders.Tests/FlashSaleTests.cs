@@ -1,0 +1,38 @@
+using ECommerce.Contracts.Orders.V1;
+using ECommerce.Contracts.Payment.V1;
+
+namespace ECommerce.Orders.Tests;
+
+public sealed class FlashSaleTests(OrdersTestEnvironment shop)
+{
+    // The sale is 500 buyers of 50 units; on two shared cores with six services that takes minutes, so the test
+    // keeps the ratio at 100 buyers of 10 units (the benchmark is the place for the larger run).
+    private const int Buyers = 100;
+    private const int Units = 10;
+
+    [Fact]
+    public async Task Concurrent_buyers_of_one_sku_get_exactly_as_many_paid_orders_as_units_and_the_rest_fail_without_charge_or_reservation()
+    {
+        var sku = await shop.NewSkuAsync(stock: Units);
+        var buyers = new List<Customer>();
+        foreach (var chunk in Enumerable.Range(0, Buyers).Chunk(10))
+        {
+            buyers.AddRange(await Task.WhenAll(chunk.Select(_ => shop.ShopperAsync(sku))));
+        }
+        var requests = await Task.WhenAll(buyers.Select(buyer => shop.CheckoutAsync(buyer)));
+
+        var orders = await Task.WhenAll(buyers.Select((buyer, i) =>
+            shop.OrdersClient.PlaceOrderAsync(requests[i], buyer.Token, deadline: DateTime.UtcNow.AddMinutes(5)).ResponseAsync));
+
+        var paid = orders.Where(o => o.Order.Status == OrderStatus.Fulfilling).ToList();
+        var failed = orders.Where(o => o.Order.Status == OrderStatus.Failed).ToList();
+        Assert.Equal(Units, paid.Count);
+        Assert.Equal(Buyers - Units, failed.Count);
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((0L, 0L), (stock.OnHand, stock.Reserved));
+        foreach (var loser in failed)
+        {
+            Assert.DoesNotContain(await shop.PaymentsOfAsync(loser.Order.OrderId), p => p.Status is PaymentStatus.Captured or PaymentStatus.Authorized);
+        }
+    }
+}
