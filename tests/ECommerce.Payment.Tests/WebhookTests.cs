@@ -43,6 +43,19 @@ public sealed class WebhookTests(PaymentTestEnvironment shop)
         Assert.Equal("pending", await shop.Shop.QueryAsync<string>("SELECT status FROM payments WHERE payment_id = $1", paymentId));
     }
 
+    [Fact]
+    public async Task A_signed_webhook_not_in_the_providers_shape_or_too_large_is_refused_with_a_4xx()
+    {
+        const string notAnEvent = "{\"id\": \"evt_1\"}";
+        var oversized = new string(' ', 64 * 1024) + "{}";
+
+        var unreadable = await DeliverAsync(notAnEvent, Sign(notAnEvent, DateTimeOffset.UtcNow));
+        var notJson = await DeliverAsync("<xml/>", Sign("<xml/>", DateTimeOffset.UtcNow));
+        var tooLarge = await DeliverAsync(oversized, Sign(oversized, DateTimeOffset.UtcNow));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge), (unreadable, notJson, tooLarge));
+    }
+
     /// <summary>
     /// What a lost answer leaves behind, made directly: the shop's payment pending, the provider's authorization approved.
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ECommerce.Payment.Payments;
 using ECommerce.Payment.Provider;
@@ -27,27 +26,25 @@ internal static class WebhookEndpoint
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(WebhookEndpoint));
-        if (request.ContentLength is > MaxBodyBytes)
+        var (body, refusal) = await SignedWebhooks.ReadAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow(),
+            MaxBodyBytes, logger, cancellationToken);
+        if (refusal is not null)
         {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            return refusal;
         }
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
-        switch (WebhookSignature.Verify(request.Headers[SignatureHeader].ToString(), body, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow()))
+        string eventId, type;
+        ProviderAuthorization record;
+        try
         {
-            case WebhookSignature.Check.Invalid:
-                logger.LogWarning("Refused a webhook: bad or missing signature");
-                return Results.Json(new { error = "invalid_signature" }, statusCode: StatusCodes.Status400BadRequest);
-            case WebhookSignature.Check.OutsideWindow:
-                logger.LogWarning("Refused a webhook: its timestamp is outside the replay window");
-                return Results.Json(new { error = "timestamp_outside_window" }, statusCode: StatusCodes.Status400BadRequest);
+            using var document = JsonDocument.Parse(body!);
+            eventId = document.RootElement.GetProperty("id").GetString()!;
+            type = document.RootElement.GetProperty("type").GetString()!;
+            record = SandboxProvider.Parse(document.RootElement.GetProperty("data"));
         }
-
-        using var document = JsonDocument.Parse(body);
-        var root = document.RootElement;
-        var eventId = root.GetProperty("id").GetString()!;
-        var type = root.GetProperty("type").GetString()!;
-        var record = SandboxProvider.Parse(root.GetProperty("data"));
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
+        {
+            return SignedWebhooks.Unreadable(logger, error);
+        }
         if (!Guid.TryParse(record.Reference, out var paymentId) || !PaymentRules.IsKnownProviderStatus(record.Status))
         {
             // Not ours to settle (another system's payment, or a state we do not know): acknowledged, reconciliation reports it.

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ECommerce.ServiceDefaults.Webhooks;
 
@@ -25,35 +24,23 @@ internal static class CarrierWebhookEndpoint
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(CarrierWebhookEndpoint));
-        if (request.ContentLength is > MaxBodyBytes)
+        var (body, refusal) = await SignedWebhooks.ReadAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow(),
+            MaxBodyBytes, logger, cancellationToken);
+        if (refusal is not null)
         {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            return refusal;
         }
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
-        switch (WebhookSignature.Verify(request.Headers[SignatureHeader].ToString(), body, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow()))
-        {
-            case WebhookSignature.Check.Invalid:
-                logger.LogWarning("Refused a carrier webhook: bad or missing signature");
-                return Results.Json(new { error = "invalid_signature" }, statusCode: StatusCodes.Status400BadRequest);
-            case WebhookSignature.Check.OutsideWindow:
-                logger.LogWarning("Refused a carrier webhook: its timestamp is outside the replay window");
-                return Results.Json(new { error = "timestamp_outside_window" }, statusCode: StatusCodes.Status400BadRequest);
-        }
-
         string eventId;
         CarrierParcel record;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body!);
             eventId = document.RootElement.GetProperty("id").GetString()!;
             record = SandboxCarrier.Parse(document.RootElement.GetProperty("data"));
         }
         catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
         {
-            // Signed by the carrier, yet not in its documented shape: it would fail the same way on every retry.
-            logger.LogWarning("A signed carrier webhook could not be read: {Reason}", error.Message);
-            return Results.Json(new { error = "unreadable" }, statusCode: StatusCodes.Status400BadRequest);
+            return SignedWebhooks.Unreadable(logger, error);
         }
         if (!Guid.TryParse(record.Reference, out var shipmentId) || await shipments.ApplyAsync(shipmentId, record, eventId, cancellationToken) is null)
         {
