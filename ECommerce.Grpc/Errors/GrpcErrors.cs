@@ -21,6 +21,13 @@ public static class GrpcErrors
         return WithDetails(StatusCode.InvalidArgument, message, badRequest);
     }
 
+    /// <summary>The message of <see cref="DependencyUnavailable"/>; the cause stays in the service's log.</summary>
+    public const string DependencyUnavailableMessage = "A store this service depends on is unavailable or overloaded; retry shortly.";
+
+    /// <summary>UNAVAILABLE with a google.rpc.RetryInfo of one second: a transient failure of the service's database.</summary>
+    public static RpcException DependencyUnavailable() =>
+        WithDetails(StatusCode.Unavailable, DependencyUnavailableMessage, new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
+
     /// <summary>Any status with any google.rpc detail messages (ErrorInfo, RetryInfo, PreconditionFailure, ...).</summary>
     public static RpcException WithDetails(StatusCode code, string message, params IMessage[] details)
     {

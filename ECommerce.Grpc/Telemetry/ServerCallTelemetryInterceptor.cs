@@ -66,6 +66,14 @@ internal sealed partial class ServerCallTelemetryInterceptor : Interceptor
             status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             throw;
         }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // A database that refuses connections or times out is an outage the caller can wait out, not a fault in
+            // the handler: UNAVAILABLE tells clients (and their retry policies) to try again.
+            status = StatusCode.Unavailable;
+            failure = ex;
+            throw GrpcErrors.DependencyUnavailable();
+        }
         catch (Exception ex)
         {
             // grpc-dotnet answers UNKNOWN without the exception's text (EnableDetailedErrors is off),
@@ -80,6 +88,16 @@ internal sealed partial class ServerCallTelemetryInterceptor : Interceptor
             Record(service, method, status, elapsedMs, failure);
         }
     }
+
+    /// <summary>
+    /// A failure that retrying may cure: a database error its provider marks transient (connection refused or lost,
+    /// too many connections, a timeout, a serialization conflict), or a timeout.
+    /// </summary>
+    private static bool IsTransient(Exception exception) => exception switch
+    {
+        System.Data.Common.DbException { IsTransient: true } or TimeoutException => true,
+        _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
 
     private void Record(string service, string method, StatusCode status, double elapsedMs, Exception? failure)
     {

@@ -78,7 +78,9 @@ public sealed class PostgresServer : IAsyncDisposable
             "-D", dataDirectory, "-p", port.ToString(),
             "-c", $"listen_addresses={Loopback.Host}",
             "-c", "unix_socket_directories=",
-            "-c", "max_connections=300",
+            // Every service keeps a pool of up to 100 connections; a mesh of eight under load (and processes killed by
+            // recovery tests, whose sessions linger until PostgreSQL notices) needs more than the default 100.
+            "-c", "max_connections=1000",
         };
         if (throwaway)
         {

@@ -43,6 +43,21 @@ public sealed class ServerDefaultsTests(SharedInteropServer shared) : IDisposabl
     }
 
     [Fact]
+    public async Task DatabaseRefusingConnections_BecomesUnavailable_SoCallersRetry_AndIsLogged()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _clients.Client.CrashAsync(new EchoRequest { Message = InteropService.DatabaseDown }, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(GrpcErrors.DependencyUnavailableMessage, error.Status.Detail);
+        Assert.Equal(TimeSpan.FromSeconds(1), error.GetRpcStatus()?.GetDetail<RetryInfo>()?.RetryDelay.ToTimeSpan());
+        Assert.DoesNotContain("hunter2", error.Trailers.ToString(), StringComparison.Ordinal);
+        Assert.Contains(shared.Server.Logs.Entries, entry =>
+            entry.Level == LogLevel.Error && entry.Exception is Npgsql.NpgsqlException
+            && entry.Message.Contains("ecommerce.testing.v1.Interop/Crash", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MessageOverFourMebibytes_IsRejectedWithResourceExhausted()
     {
         var oversized = new EchoRequest { Payload = ByteString.CopyFrom(new byte[GrpcServerExtensions.MaxReceiveMessageSize + 1]) };

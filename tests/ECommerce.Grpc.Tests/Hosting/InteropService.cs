@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ECommerce.Grpc.Tests.Protos;
 using Google.Protobuf;
 using Grpc.Core;
+using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.Grpc.Tests.Hosting;
 
@@ -107,8 +108,19 @@ public sealed class InteropService(InteropServerState state) : Protos.Interop.In
         return Reply(request.Key);
     }
 
-    public override Task<EchoReply> Crash(EchoRequest request, ServerCallContext context) =>
+    /// <summary>Crash's request message that makes it fail as a handler does when its database refuses connections.</summary>
+    public const string DatabaseDown = "database down";
+
+    public override async Task<EchoReply> Crash(EchoRequest request, ServerCallContext context)
+    {
+        if (request.Message == DatabaseDown)
+        {
+            // A real Npgsql connection to a loopback port nothing listens on: the NpgsqlException a service gets.
+            await using var connection = new Npgsql.NpgsqlConnection($"Host={Loopback.Host};Port={Loopback.FreePort()};Username=shop;Password=hunter2;Timeout=2");
+            await connection.OpenAsync(context.CancellationToken);
+        }
         throw new InvalidOperationException(CrashSecret);
+    }
 
     public override Task<EchoReply> FailUntil(FailUntilRequest request, ServerCallContext context)
     {
