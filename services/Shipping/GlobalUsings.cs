@@ -6,3 +6,4 @@ global using ECommerce.Shipping.Carrier;
 global using ECommerce.Shipping.Quotes;
 global using ECommerce.Shipping.Shipments;
 global using Npgsql;
+global using ECommerce.ServiceDefaults.Partners;

@@ -1,4 +1,5 @@
 using ECommerce.Payment.Provider;
+using ECommerce.ServiceDefaults.Partners;
 using Npgsql;
 
 namespace ECommerce.Payment.Payments;
@@ -37,7 +38,7 @@ internal sealed class PaymentKeeper(NpgsqlDataSource dataSource, IPaymentProvide
         {
             record = await AuthorizeAtProviderAsync(command, payment.PaymentId, cancellationToken);
         }
-        catch (ProviderRefusedException refused)
+        catch (PartnerRefusedException refused)
         {
             // The provider refused the request itself (an unknown token): nothing was authorized.
             record = new ProviderAuthorization("", PaymentState.Failed, payment.Amount, payment.Currency, 0, 0, refused.Code, payment.PaymentId.ToString(), "", "");
@@ -239,7 +240,7 @@ internal sealed class PaymentKeeper(NpgsqlDataSource dataSource, IPaymentProvide
             {
                 return await provider.AuthorizeAsync(command.IdempotencyKey, command.PaymentMethodToken, command.Amount, command.Currency, paymentId.ToString(), cancellationToken);
             }
-            catch (ProviderUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("Authorization of payment {PaymentId} got no answer (attempt {Attempt}): {Reason}; looking it up under its key", paymentId, attempt, unavailable.Message);
             }
@@ -250,7 +251,7 @@ internal sealed class PaymentKeeper(NpgsqlDataSource dataSource, IPaymentProvide
                     return found;
                 }
             }
-            catch (ProviderUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("Looking up payment {PaymentId} at the provider failed: {Reason}", paymentId, unavailable.Message);
             }
@@ -287,11 +288,11 @@ internal sealed class PaymentKeeper(NpgsqlDataSource dataSource, IPaymentProvide
                 var record = await callProvider(payment.ProviderRef!, amount!.Value, idempotencyKey);
                 return new PaymentOutcome.Done(await ApplyAsync(paymentId, record, operation, actor, reason, null, cancellationToken, (idempotencyKey, operation, amount.Value)) ?? payment);
             }
-            catch (ProviderUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("{Operation} of payment {PaymentId} got no answer (attempt {Attempt}): {Reason}", operation, paymentId, attempt, unavailable.Message);
             }
-            catch (ProviderRefusedException refused) when (refused.Code is "invalid_state" or "amount_too_large")
+            catch (PartnerRefusedException refused) when (refused.Code is "invalid_state" or "amount_too_large")
             {
                 // The provider knows better than our row (another change got there first): bring the row up to date, then refuse.
                 if (payment.ProviderRef is not null && await provider.GetAsync(payment.ProviderRef, cancellationToken) is { } current)

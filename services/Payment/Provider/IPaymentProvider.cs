@@ -30,12 +30,3 @@ internal interface IPaymentProvider
 internal sealed record ProviderAuthorization(
     string Id, string Status, long Amount, string Currency, long AmountCaptured, long AmountRefunded,
     string? DeclineCode, string Reference, string CardBrand, string CardLast4);
-
-/// <summary>No answer: a timeout, a dropped connection, a 5xx. The outcome is unknown; ask again under the same key.</summary>
-internal sealed class ProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>The provider refused the request itself (4xx), with its error code, e.g. "amount_too_large", "invalid_state".</summary>
-internal sealed class ProviderRefusedException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-}

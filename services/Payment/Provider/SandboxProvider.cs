@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
+using ECommerce.ServiceDefaults.Partners;
 
 namespace ECommerce.Payment.Provider;
 
@@ -23,10 +23,6 @@ internal sealed class ProviderOptions
 /// <summary>The adapter for the sandbox provider's HTTP API (services/PaymentSandbox).</summary>
 internal sealed class SandboxProvider(HttpClient http) : IPaymentProvider
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public Task<ProviderAuthorization> AuthorizeAsync(string idempotencyKey, string paymentMethodToken, long amountMinor, string currency, string reference,
         CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "v1/authorizations", idempotencyKey,
@@ -44,7 +40,7 @@ internal sealed class SandboxProvider(HttpClient http) : IPaymentProvider
         {
             return await SendAsync(HttpMethod.Get, $"v1/authorizations/{Uri.EscapeDataString(providerRef)}", null, null, cancellationToken);
         }
-        catch (ProviderRefusedException refused) when (refused.Code == "no_such_authorization")
+        catch (PartnerRefusedException refused) when (refused.Code == "no_such_authorization")
         {
             return null;
         }
@@ -63,45 +59,13 @@ internal sealed class SandboxProvider(HttpClient http) : IPaymentProvider
         (await SendAsync<ListBody>(HttpMethod.Get, "v1/authorizations", null, null, cancellationToken)).Data.Select(Map).ToList();
 
     /// <summary>Reads an authorization as the sandbox writes it (API answers and webhook payloads).</summary>
-    public static ProviderAuthorization Parse(JsonElement element) => Map(element.Deserialize<AuthorizationBody>(Json)!);
+    public static ProviderAuthorization Parse(JsonElement element) => Map(element.Deserialize<AuthorizationBody>(PartnerApi.Json)!);
 
     private async Task<ProviderAuthorization> SendAsync(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken) =>
         Map(await SendAsync<AuthorizationBody>(method, path, idempotencyKey, body, cancellationToken));
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add(IdempotencyHeader, idempotencyKey);
-        }
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: Json);
-        }
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ProviderUnavailableException($"No answer from the provider to {method} {request.RequestUri?.AbsolutePath}: {error.GetBaseException().Message}", error);
-        }
-        using (response)
-        {
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new ProviderUnavailableException($"The provider answered {(int)response.StatusCode} to {method} {request.RequestUri?.AbsolutePath}.");
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = (await response.Content.ReadFromJsonAsync<ErrorBody>(Json, cancellationToken))?.Error;
-                throw new ProviderRefusedException(error?.Code ?? "unknown", error?.Message ?? $"HTTP {(int)response.StatusCode}");
-            }
-            return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
-        }
-    }
+    private Task<T> SendAsync<T>(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken) =>
+        PartnerApi.SendAsync<T>(http, "the provider", method, path, idempotencyKey, body, cancellationToken);
 
     private static ProviderAuthorization Map(AuthorizationBody body) => new(body.Id, body.Status, body.Amount, body.Currency.ToUpperInvariant(),
         body.AmountCaptured, body.AmountRefunded, body.DeclineCode, body.Reference, body.PaymentMethod.Brand, body.PaymentMethod.Last4);
@@ -112,8 +76,4 @@ internal sealed class SandboxProvider(HttpClient http) : IPaymentProvider
     private sealed record PaymentMethodBody(string Id, string Brand, string Last4);
 
     private sealed record ListBody(List<AuthorizationBody> Data);
-
-    private sealed record ErrorBody(ErrorDetail? Error);
-
-    private sealed record ErrorDetail(string Code, string Message);
 }

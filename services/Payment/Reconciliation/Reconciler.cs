@@ -1,5 +1,6 @@
 using ECommerce.Payment.Payments;
 using ECommerce.Payment.Provider;
+using ECommerce.ServiceDefaults.Partners;
 using Npgsql;
 
 namespace ECommerce.Payment.Reconciliation;
@@ -28,7 +29,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception error) when (error is ProviderUnavailableException or NpgsqlException)
+            catch (Exception error) when (error is PartnerUnavailableException or NpgsqlException)
             {
                 logger.LogWarning("Reconciliation skipped this round: {Reason}", error.Message);
             }
@@ -82,7 +83,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
             await provider.VoidAsync(record.Id, $"reconciliation-void-{record.Id}", cancellationToken);
             return new Finding(null, record.Id, "unknown_authorization_voided", true, $"amount {record.Amount} {record.Currency}, reference '{record.Reference}'");
         }
-        catch (ProviderRefusedException refused)
+        catch (PartnerRefusedException refused)
         {
             return new Finding(null, record.Id, "unknown_authorization", false, $"void refused: {refused.Code}");
         }

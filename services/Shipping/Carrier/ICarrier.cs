@@ -2,7 +2,7 @@ namespace ECommerce.Shipping.Carrier;
 
 /// <summary>
 /// A parcel carrier as the shop uses it. Creates carry an idempotency key, so asking again after a lost answer books
-/// nothing twice; <see cref="CarrierUnavailableException"/> means the outcome is unknown.
+/// nothing twice; <see cref="PartnerUnavailableException"/> means the outcome is unknown.
 /// </summary>
 internal interface ICarrier
 {
@@ -29,12 +29,3 @@ internal sealed record CarrierEvent(string Id, string Status, DateTimeOffset Occ
 
 /// <summary>A return's statuses: "label_issued", "in_transit", "received".</summary>
 internal sealed record CarrierReturn(string Status, string TrackingNumber, byte[]? Label, DateTimeOffset Created, IReadOnlyList<CarrierEvent> Events);
-
-/// <summary>No answer: a timeout, a dropped connection, a 5xx. The outcome is unknown; ask again under the same key.</summary>
-internal sealed class CarrierUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>The carrier refused the request itself (4xx), with its error code, e.g. "invalid_state".</summary>
-internal sealed class CarrierRefusedException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-}

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace ECommerce.Shipping.Carrier;
@@ -25,8 +24,6 @@ internal sealed class CarrierOptions
 /// <summary>The adapter for the sandbox carrier's HTTP API (services/CarrierSandbox).</summary>
 internal sealed class SandboxCarrier(HttpClient http, CarrierOptions options) : ICarrier
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public string Name => options.Name;
 
     public Task<CarrierParcel> CreateAsync(string idempotencyKey, string reference, string service, long weightGrams, Address to, CancellationToken cancellationToken) =>
@@ -53,45 +50,13 @@ internal sealed class SandboxCarrier(HttpClient http, CarrierOptions options) : 
         SendAsync(HttpMethod.Post, $"v1/shipments/{Uri.EscapeDataString(parcelId)}/returns", null, new { reason }, cancellationToken);
 
     /// <summary>Reads a parcel as the sandbox writes it (API answers and webhook payloads).</summary>
-    public static CarrierParcel Parse(JsonElement element) => Map(element.Deserialize<ParcelBody>(Json)!);
+    public static CarrierParcel Parse(JsonElement element) => Map(element.Deserialize<ParcelBody>(PartnerApi.Json)!);
 
     private async Task<CarrierParcel> SendAsync(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken) =>
         Map(await SendAsync<ParcelBody>(method, path, idempotencyKey, body, cancellationToken));
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: Json);
-        }
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new CarrierUnavailableException($"No answer from the carrier to {method} {request.RequestUri?.AbsolutePath}: {error.GetBaseException().Message}", error);
-        }
-        using (response)
-        {
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new CarrierUnavailableException($"The carrier answered {(int)response.StatusCode} to {method} {request.RequestUri?.AbsolutePath}.");
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = (await response.Content.ReadFromJsonAsync<ErrorBody>(Json, cancellationToken))?.Error;
-                throw new CarrierRefusedException(error?.Code ?? "unknown", error?.Message ?? $"HTTP {(int)response.StatusCode}");
-            }
-            return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
-        }
-    }
+    private Task<T> SendAsync<T>(HttpMethod method, string path, string? idempotencyKey, object? body, CancellationToken cancellationToken) =>
+        PartnerApi.SendAsync<T>(http, "the carrier", method, path, idempotencyKey, body, cancellationToken);
 
     private static CarrierParcel Map(ParcelBody body) => new(body.Id, body.Reference, body.Status, body.TrackingNumber, body.Label, body.LabelContentType,
         body.Events.Select(Map).ToList(),
@@ -108,8 +73,4 @@ internal sealed class SandboxCarrier(HttpClient http, CarrierOptions options) : 
     private sealed record EventBody(string Id, string Status, long OccurredAt, string Location, string Description);
 
     private sealed record ListBody(List<ParcelBody> Data);
-
-    private sealed record ErrorBody(ErrorDetail? Error);
-
-    private sealed record ErrorDetail(string Code, string Message);
 }

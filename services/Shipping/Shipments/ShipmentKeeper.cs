@@ -56,7 +56,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         {
             parcel = await BookAsync(shipment, cancellationToken);
         }
-        catch (CarrierRefusedException refused)
+        catch (PartnerRefusedException refused)
         {
             // Nothing was booked: the shipment ends here, and the order learns why.
             await ApplyAsync(shipment.ShipmentId, Unbooked(), null, cancellationToken, cancelReason: $"The carrier refused the shipment: {refused.Message}");
@@ -93,13 +93,13 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
             var parcelId = shipment.CarrierRef ?? (await carrier.FindByIdempotencyKeyAsync(BookingKey(shipment), cancellationToken))?.Id;
             record = parcelId is null ? Unbooked() : await carrier.CancelAsync(parcelId, cancellationToken);
         }
-        catch (CarrierUnavailableException unavailable)
+        catch (PartnerUnavailableException unavailable)
         {
             logger.LogWarning("Cancelling shipment {ShipmentId} got no answer from the carrier: {Reason}", shipmentId, unavailable.Message);
             await SetReasonAsync(shipmentId, "", cancellationToken);
             return new ShipmentOutcome.Unknown("The carrier did not answer; the shipment is not cancelled yet. Call CancelShipment again.");
         }
-        catch (CarrierRefusedException refused) when (refused.Code == "invalid_state")
+        catch (PartnerRefusedException refused) when (refused.Code == "invalid_state")
         {
             // The carrier has the parcel already, and its report of the pickup has not arrived yet: take its record now.
             await SetReasonAsync(shipmentId, "", cancellationToken);
@@ -111,13 +111,13 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
                     current = await ApplyAsync(shipmentId, picked, null, cancellationToken) ?? shipment;
                 }
             }
-            catch (CarrierUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("Reading shipment {ShipmentId} at the carrier failed: {Reason}", shipmentId, unavailable.Message);
             }
             return new ShipmentOutcome.WrongState(current, "cancelled");
         }
-        catch (CarrierRefusedException refused)
+        catch (PartnerRefusedException refused)
         {
             await SetReasonAsync(shipmentId, "", cancellationToken);
             return new ShipmentOutcome.CarrierRefused(refused.Code, refused.Message);
@@ -153,12 +153,12 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
         {
             record = await carrier.CreateReturnAsync(shipment.CarrierRef!, reason, cancellationToken);
         }
-        catch (CarrierUnavailableException unavailable)
+        catch (PartnerUnavailableException unavailable)
         {
             logger.LogWarning("Return of shipment {ShipmentId} got no answer from the carrier: {Reason}", shipmentId, unavailable.Message);
             return new ShipmentOutcome.Unknown("The carrier did not answer; no return label yet. Call CreateReturn again.");
         }
-        catch (CarrierRefusedException refused)
+        catch (PartnerRefusedException refused)
         {
             return new ShipmentOutcome.CarrierRefused(refused.Code, refused.Message);
         }
@@ -327,7 +327,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
                 return await carrier.CreateAsync(key, shipment.ShipmentId.ToString(), QuoteRules.NameOf(shipment.Option), shipment.WeightGrams, shipment.Address,
                     cancellationToken);
             }
-            catch (CarrierUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("Booking shipment {ShipmentId} got no answer (attempt {Attempt}): {Reason}; looking it up under its key",
                     shipment.ShipmentId, attempt, unavailable.Message);
@@ -339,7 +339,7 @@ internal sealed class ShipmentKeeper(NpgsqlDataSource dataSource, ICarrier carri
                     return found;
                 }
             }
-            catch (CarrierUnavailableException unavailable)
+            catch (PartnerUnavailableException unavailable)
             {
                 logger.LogWarning("Looking up shipment {ShipmentId} at the carrier failed: {Reason}", shipment.ShipmentId, unavailable.Message);
             }
