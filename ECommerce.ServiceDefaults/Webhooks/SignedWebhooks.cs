@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,39 @@ namespace ECommerce.ServiceDefaults.Webhooks;
 /// <summary>
 /// Receiving a webhook from an outside company (the payment provider, the carrier): its body is read within a size
 /// limit, and it counts only with a valid signature made within the replay window (<see cref="WebhookSignature"/>).
+/// Its body is an event envelope, <c>{"id", "type", "data"}</c>, as Stripe-like senders write them.
 /// </summary>
 public static class SignedWebhooks
 {
+    /// <summary>
+    /// The event of a delivery that passes, or the response refusing it: 413 when too large, 400 naming what is wrong
+    /// with its signature, 400 "unreadable" when the signed body is not in the sender's shape (it would fail the same
+    /// way on every retry).
+    /// </summary>
+    /// <param name="readData">Reads the envelope's <c>data</c> as the sender's API writes it; throws when it cannot.</param>
+    public static async Task<(WebhookEvent<T>? Event, IResult? Refusal)> ReadEventAsync<T>(HttpRequest request, string signatureHeader, string secret,
+        TimeSpan tolerance, DateTimeOffset now, int maxBodyBytes, Func<JsonElement, T> readData, ILogger logger, CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await ReadAsync(request, signatureHeader, secret, tolerance, now, maxBodyBytes, logger, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body!);
+            var root = document.RootElement;
+            return (new WebhookEvent<T>(root.GetProperty("id").GetString()!, root.GetProperty("type").GetString()!, readData(root.GetProperty("data"))), null);
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
+        {
+            logger.LogWarning("A signed webhook could not be read: {Reason}", error.Message);
+            return (null, Results.Json(new { error = "unreadable" }, statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
     /// <summary>The body of a delivery that passes, or the response refusing it: 413 when too large, 400 naming what is wrong with its signature.</summary>
-    public static async Task<(string? Body, IResult? Refusal)> ReadAsync(HttpRequest request, string signatureHeader, string secret, TimeSpan tolerance,
+    private static async Task<(string? Body, IResult? Refusal)> ReadAsync(HttpRequest request, string signatureHeader, string secret, TimeSpan tolerance,
         DateTimeOffset now, int maxBodyBytes, ILogger logger, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBodyBytes)
@@ -43,11 +72,7 @@ public static class SignedWebhooks
                 return (body, null);
         }
     }
-
-    /// <summary>The answer to a signed delivery that is not in the sender's documented shape: it would fail the same way on every retry.</summary>
-    public static IResult Unreadable(ILogger logger, Exception error)
-    {
-        logger.LogWarning("A signed webhook could not be read: {Reason}", error.Message);
-        return Results.Json(new { error = "unreadable" }, statusCode: StatusCodes.Status400BadRequest);
-    }
 }
+
+/// <summary>A webhook delivery: the sender's event id (deliveries repeat it), its type and its data.</summary>
+public sealed record WebhookEvent<T>(string Id, string Type, T Data);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ECommerce.Payment.Payments;
 using ECommerce.Payment.Provider;
 using ECommerce.ServiceDefaults.Webhooks;
@@ -26,24 +25,11 @@ internal static class WebhookEndpoint
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(WebhookEndpoint));
-        var (body, refusal) = await SignedWebhooks.ReadAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow(),
-            MaxBodyBytes, logger, cancellationToken);
-        if (refusal is not null)
+        var (delivery, refusal) = await SignedWebhooks.ReadEventAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance,
+            clock.GetUtcNow(), MaxBodyBytes, SandboxProvider.Parse, logger, cancellationToken);
+        if (delivery is not { Id: var eventId, Type: var type, Data: var record })
         {
-            return refusal;
-        }
-        string eventId, type;
-        ProviderAuthorization record;
-        try
-        {
-            using var document = JsonDocument.Parse(body!);
-            eventId = document.RootElement.GetProperty("id").GetString()!;
-            type = document.RootElement.GetProperty("type").GetString()!;
-            record = SandboxProvider.Parse(document.RootElement.GetProperty("data"));
-        }
-        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
-        {
-            return SignedWebhooks.Unreadable(logger, error);
+            return refusal!;
         }
         if (!Guid.TryParse(record.Reference, out var paymentId) || !PaymentRules.IsKnownProviderStatus(record.Status))
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ECommerce.ServiceDefaults.Webhooks;
 
 namespace ECommerce.Shipping.Webhooks;
@@ -24,23 +23,11 @@ internal static class CarrierWebhookEndpoint
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(CarrierWebhookEndpoint));
-        var (body, refusal) = await SignedWebhooks.ReadAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance, clock.GetUtcNow(),
-            MaxBodyBytes, logger, cancellationToken);
-        if (refusal is not null)
+        var (delivery, refusal) = await SignedWebhooks.ReadEventAsync(request, SignatureHeader, options.WebhookSecret, options.WebhookTolerance,
+            clock.GetUtcNow(), MaxBodyBytes, SandboxCarrier.Parse, logger, cancellationToken);
+        if (delivery is not { Id: var eventId, Data: var record })
         {
-            return refusal;
-        }
-        string eventId;
-        CarrierParcel record;
-        try
-        {
-            using var document = JsonDocument.Parse(body!);
-            eventId = document.RootElement.GetProperty("id").GetString()!;
-            record = SandboxCarrier.Parse(document.RootElement.GetProperty("data"));
-        }
-        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentNullException)
-        {
-            return SignedWebhooks.Unreadable(logger, error);
+            return refusal!;
         }
         if (!Guid.TryParse(record.Reference, out var shipmentId) || await shipments.ApplyAsync(shipmentId, record, eventId, cancellationToken) is null)
         {
