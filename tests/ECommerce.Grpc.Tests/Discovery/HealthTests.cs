@@ -87,7 +87,12 @@ public sealed class HealthTests(HealthServer health) : IClassFixture<HealthServe
 
             health.InteropCheck.Healthy = false;
 
+            // The publisher repeats the status on every run; one that began before the change may still say SERVING.
             Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+            while (watch.ResponseStream.Current.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+            }
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
         }
         finally
