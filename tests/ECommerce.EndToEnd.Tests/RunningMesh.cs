@@ -73,7 +73,9 @@ public sealed class RunningMesh : IAsyncLifetime
         {
             ConnectCallback = (context, cancellationToken) => Loopback.ConnectFromAsync(address, context.DnsEndPoint, cancellationToken),
         };
-        return new HttpClient(handler) { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        // Patience, not a speed goal: a checkout runs a saga across five services, and CI's two cores are shared by
+        // every process of the mesh (a PlaceOrder took over 30 s at a load average of 35).
+        return new HttpClient(handler) { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(120) };
     }
 
     public async ValueTask DisposeAsync()
