@@ -43,6 +43,7 @@ internal sealed class KafkaLogSink : IDisposable
     private readonly Counter<long> _sentCounter;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sender;
+    private readonly Action<DeliveryReport<string, byte[]>> _onDelivered;
     private long _dropped;
     private long _droppedReported;
     private int _unreachable;
@@ -75,14 +76,35 @@ internal sealed class KafkaLogSink : IDisposable
                 // After an outage the client can hold its records until the next metadata refresh (5 min by default).
                 TopicMetadataRefreshIntervalMs = 5000,
             })
-            .SetErrorHandler((_, error) => OnClientError(error))
-            .SetLogHandler((_, message) => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message))
+            .SetErrorHandler((_, error) => AsSender(OnClientError, error))
+            .SetLogHandler((_, message) => AsSender(
+                message => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message), message))
             .Build();
+        _onDelivered = report => AsSender(OnDelivered, report);
         _sender = Task.Run(SendAsync);
     }
 
-    /// <summary>True on the sender's own threads: whatever they log must not come back into the buffer.</summary>
+    /// <summary>True while the current thread runs the sink's own code: whatever it logs must not come back into the buffer.</summary>
     public static bool IsSending => _sending;
+
+    /// <summary>
+    /// Runs <paramref name="call"/> as the sink's own code. The mark lasts only as long as the call: the sender continues
+    /// on whatever pool thread its awaits resume on, and a pool thread left marked would silently keep every record the
+    /// service later logs on it (a request's, say) out of Kafka.
+    /// </summary>
+    private static void AsSender<T>(Action<T> call, T argument)
+    {
+        var outer = _sending;
+        _sending = true;
+        try
+        {
+            call(argument);
+        }
+        finally
+        {
+            _sending = outer;
+        }
+    }
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -103,7 +125,6 @@ internal sealed class KafkaLogSink : IDisposable
 
     private async Task SendAsync()
     {
-        _sending = true;
         try
         {
             while (await _buffer.Reader.WaitToReadAsync(_stopping.Token))
@@ -111,7 +132,7 @@ internal sealed class KafkaLogSink : IDisposable
                 while (_buffer.Reader.TryRead(out var pending))
                 {
                     await _inFlight.WaitAsync(_stopping.Token);
-                    Produce(pending);
+                    AsSender(Produce, pending);
                 }
             }
         }
@@ -125,7 +146,7 @@ internal sealed class KafkaLogSink : IDisposable
         try
         {
             var record = ToRecord(pending);
-            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, OnDelivered);
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, _onDelivered);
         }
         catch (Exception failure)
         {
@@ -136,7 +157,6 @@ internal sealed class KafkaLogSink : IDisposable
 
     private void OnDelivered(DeliveryReport<string, byte[]> report)
     {
-        _sending = true;
         // Not inline: the sender's loop would continue on the client's own callback thread and produce from inside it.
         ThreadPool.UnsafeQueueUserWorkItem(static inFlight => inFlight.Release(), _inFlight, preferLocal: false);
         if (report.Error.IsError)
@@ -165,7 +185,6 @@ internal sealed class KafkaLogSink : IDisposable
 
     private void OnClientError(Error error)
     {
-        _sending = true;
         // librdkafka repeats itself while the brokers are away: say it once per outage.
         if (Interlocked.Exchange(ref _unreachable, 1) == 0)
         {

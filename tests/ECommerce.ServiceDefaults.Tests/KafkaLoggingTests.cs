@@ -80,6 +80,32 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
     }
 
     [Fact]
+    public async Task A_record_logged_on_any_thread_of_the_pool_arrives()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        var logger = host.Logger(Category);
+        logger.LogWarning("Sink started");
+        // Once this record is on the topic the sender has waited on an empty buffer at least once, so it has left the
+        // pool thread it started on: a request logging on that thread must still be heard.
+        LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count > 0);
+
+        // One record from each of more work items than the pool has threads, all running at once: every pool thread logs.
+        var threads = ThreadPool.ThreadCount + 4;
+        using var together = new Barrier(threads);
+        var logged = Enumerable.Range(0, threads).Select(number => Task.Factory.StartNew(() =>
+        {
+            together.SignalAndWait(TimeSpan.FromSeconds(60));
+            logger.LogWarning("From work item {Number} on thread {Thread}", number, Environment.CurrentManagedThreadId);
+        }, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(logged).WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+
+        var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count >= threads + 1).Records();
+        Assert.Equal(Enumerable.Range(0, threads),
+            records.Where(record => record.Attributes.ContainsKey("Number")).Select(record => int.Parse(record.Attributes["Number"])).Order());
+    }
+
+    [Fact]
     public void With_the_sink_switched_off_no_record_is_sent()
     {
         var topic = infrastructure.CreateTopic("logs", 1);
