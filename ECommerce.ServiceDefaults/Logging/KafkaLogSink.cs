@@ -44,6 +44,7 @@ internal sealed class KafkaLogSink : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sender;
     private readonly Action<DeliveryReport<string, byte[]>> _onDelivered;
+    private readonly Action<DeliveryReport<string, byte[]>> _onReportDelivered;
     private long _dropped;
     private long _droppedReported;
     private int _unreachable;
@@ -70,6 +71,7 @@ internal sealed class KafkaLogSink : IDisposable
                 Acks = Acks.Leader,
                 // Infinite: undelivered records wait for the brokers instead of failing after five minutes.
                 MessageTimeoutMs = 0,
+                // Beyond the in-flight slots: room for the dropped-records warnings, which take no slot.
                 QueueBufferingMaxMessages = options.MaxInFlight + 100,
                 CompressionType = CompressionType.Lz4,
                 ReconnectBackoffMaxMs = 1000,
@@ -81,6 +83,7 @@ internal sealed class KafkaLogSink : IDisposable
                 message => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message), message))
             .Build();
         _onDelivered = report => AsSender(OnDelivered, report);
+        _onReportDelivered = report => AsSender(OnAcknowledged, report);
         _sender = Task.Run(SendAsync);
     }
 
@@ -159,6 +162,11 @@ internal sealed class KafkaLogSink : IDisposable
     {
         // Not inline: the sender's loop would continue on the client's own callback thread and produce from inside it.
         ThreadPool.UnsafeQueueUserWorkItem(static inFlight => inFlight.Release(), _inFlight, preferLocal: false);
+        OnAcknowledged(report);
+    }
+
+    private void OnAcknowledged(DeliveryReport<string, byte[]> report)
+    {
         if (report.Error.IsError)
         {
             OnDropped();
@@ -174,12 +182,30 @@ internal sealed class KafkaLogSink : IDisposable
         var reported = Interlocked.Read(ref _droppedReported);
         if (dropped > reported && Interlocked.CompareExchange(ref _droppedReported, dropped, reported) == reported)
         {
-            Enqueue(new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
-                $"{dropped - reported} log records were dropped: the buffer of {_options.BufferSize} records for Kafka was full",
-                "{DroppedRecords} log records were dropped: the buffer of {BufferSize} records for Kafka was full",
-                [new("DroppedRecords", (dropped - reported).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                 new("BufferSize", _options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-                "", "", "", ""));
+            ReportDropped(dropped - reported);
+        }
+    }
+
+    /// <summary>
+    /// The warning that records were dropped goes straight to the client, past the buffer and the in-flight slots (the
+    /// client's queue has room beyond them): the buffer is still full at that moment, so the warning would push out its
+    /// oldest record, and that drop would call for another warning, and so on, one record lost per warning.
+    /// </summary>
+    private void ReportDropped(long count)
+    {
+        var warning = new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
+            $"{count} log records were dropped: the buffer of {_options.BufferSize} records for Kafka was full",
+            "{DroppedRecords} log records were dropped: the buffer of {BufferSize} records for Kafka was full",
+            [new("DroppedRecords", count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+             new("BufferSize", _options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            "", "", "", "");
+        try
+        {
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = ToRecord(warning).ToByteArray() }, _onReportDelivered);
+        }
+        catch (Exception failure)
+        {
+            CountFailure(failure);
         }
     }
 
