@@ -24,11 +24,13 @@ internal static class RequestsBenchmark
         var offToken = UsersForTests.Bearer(await off.CustomerTokenAsync());
         var onToken = UsersForTests.Bearer(await on.CustomerTokenAsync());
         Task Profile(UsersForTests users, global::Grpc.Core.Metadata token) => users.Client.GetProfileAsync(new GetProfileRequest { UserId = "me" }, token).ResponseAsync;
-        // Warm-up, then off and on twice, alternating, so that drift on a shared machine touches both alike.
-        await Measurements.RunAsync(Concurrency, TimeSpan.FromSeconds(2), (_, _) => Profile(off, offToken));
-        await Measurements.RunAsync(Concurrency, TimeSpan.FromSeconds(2), (_, _) => Profile(on, onToken));
+        // A warm-up as long as a phase (a shorter one left the first measured phase at half the speed of the later ones:
+        // tiered compilation was still at work), then off and on three times, alternating, so that drift on a shared
+        // machine touches both alike.
+        await Measurements.RunAsync(Concurrency, duration / 2, (_, _) => Profile(off, offToken));
+        await Measurements.RunAsync(Concurrency, duration / 2, (_, _) => Profile(on, onToken));
         var rounds = new List<(Measurements.Result Off, Measurements.Result On)>();
-        for (var round = 0; round < 2; round++)
+        for (var round = 0; round < 3; round++)
         {
             var offResult = await Measurements.RunAsync(Concurrency, duration / 2, (_, _) => Profile(off, offToken));
             var onResult = await Measurements.RunAsync(Concurrency, duration / 2, (_, _) => Profile(on, onToken));
