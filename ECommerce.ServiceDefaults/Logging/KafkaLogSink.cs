@@ -43,6 +43,8 @@ internal sealed class KafkaLogSink : IDisposable
     private readonly Counter<long> _sentCounter;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sender;
+    private readonly Action<DeliveryReport<string, byte[]>> _onDelivered;
+    private readonly Action<DeliveryReport<string, byte[]>> _onReportDelivered;
     private long _dropped;
     private long _droppedReported;
     private int _unreachable;
@@ -69,20 +71,43 @@ internal sealed class KafkaLogSink : IDisposable
                 Acks = Acks.Leader,
                 // Infinite: undelivered records wait for the brokers instead of failing after five minutes.
                 MessageTimeoutMs = 0,
+                // Beyond the in-flight slots: room for the dropped-records warnings, which take no slot.
                 QueueBufferingMaxMessages = options.MaxInFlight + 100,
                 CompressionType = CompressionType.Lz4,
                 ReconnectBackoffMaxMs = 1000,
                 // After an outage the client can hold its records until the next metadata refresh (5 min by default).
                 TopicMetadataRefreshIntervalMs = 5000,
             })
-            .SetErrorHandler((_, error) => OnClientError(error))
-            .SetLogHandler((_, message) => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message))
+            .SetErrorHandler((_, error) => AsSender(OnClientError, error))
+            .SetLogHandler((_, message) => AsSender(
+                message => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message), message))
             .Build();
+        _onDelivered = report => AsSender(OnDelivered, report);
+        _onReportDelivered = report => AsSender(OnAcknowledged, report);
         _sender = Task.Run(SendAsync);
     }
 
-    /// <summary>True on the sender's own threads: whatever they log must not come back into the buffer.</summary>
+    /// <summary>True while the current thread runs the sink's own code: whatever it logs must not come back into the buffer.</summary>
     public static bool IsSending => _sending;
+
+    /// <summary>
+    /// Runs <paramref name="call"/> as the sink's own code. The mark lasts only as long as the call: the sender continues
+    /// on whatever pool thread its awaits resume on, and a pool thread left marked would silently keep every record the
+    /// service later logs on it (a request's, say) out of Kafka.
+    /// </summary>
+    private static void AsSender<T>(Action<T> call, T argument)
+    {
+        var outer = _sending;
+        _sending = true;
+        try
+        {
+            call(argument);
+        }
+        finally
+        {
+            _sending = outer;
+        }
+    }
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -103,7 +128,6 @@ internal sealed class KafkaLogSink : IDisposable
 
     private async Task SendAsync()
     {
-        _sending = true;
         try
         {
             while (await _buffer.Reader.WaitToReadAsync(_stopping.Token))
@@ -111,7 +135,7 @@ internal sealed class KafkaLogSink : IDisposable
                 while (_buffer.Reader.TryRead(out var pending))
                 {
                     await _inFlight.WaitAsync(_stopping.Token);
-                    Produce(pending);
+                    AsSender(Produce, pending);
                 }
             }
         }
@@ -125,7 +149,7 @@ internal sealed class KafkaLogSink : IDisposable
         try
         {
             var record = ToRecord(pending);
-            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, OnDelivered);
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, _onDelivered);
         }
         catch (Exception failure)
         {
@@ -136,9 +160,13 @@ internal sealed class KafkaLogSink : IDisposable
 
     private void OnDelivered(DeliveryReport<string, byte[]> report)
     {
-        _sending = true;
         // Not inline: the sender's loop would continue on the client's own callback thread and produce from inside it.
         ThreadPool.UnsafeQueueUserWorkItem(static inFlight => inFlight.Release(), _inFlight, preferLocal: false);
+        OnAcknowledged(report);
+    }
+
+    private void OnAcknowledged(DeliveryReport<string, byte[]> report)
+    {
         if (report.Error.IsError)
         {
             OnDropped();
@@ -154,18 +182,35 @@ internal sealed class KafkaLogSink : IDisposable
         var reported = Interlocked.Read(ref _droppedReported);
         if (dropped > reported && Interlocked.CompareExchange(ref _droppedReported, dropped, reported) == reported)
         {
-            Enqueue(new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
-                $"{dropped - reported} log records were dropped: the buffer of {_options.BufferSize} records for Kafka was full",
-                "{DroppedRecords} log records were dropped: the buffer of {BufferSize} records for Kafka was full",
-                [new("DroppedRecords", (dropped - reported).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                 new("BufferSize", _options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-                "", "", "", ""));
+            ReportDropped(dropped - reported);
+        }
+    }
+
+    /// <summary>
+    /// The warning that records were dropped goes straight to the client, past the buffer and the in-flight slots (the
+    /// client's queue has room beyond them): the buffer is still full at that moment, so the warning would push out its
+    /// oldest record, and that drop would call for another warning, and so on, one record lost per warning.
+    /// </summary>
+    private void ReportDropped(long count)
+    {
+        var warning = new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
+            $"{count} log records were dropped: the buffer of {_options.BufferSize} records for Kafka was full",
+            "{DroppedRecords} log records were dropped: the buffer of {BufferSize} records for Kafka was full",
+            [new("DroppedRecords", count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+             new("BufferSize", _options.BufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            "", "", "", "");
+        try
+        {
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = ToRecord(warning).ToByteArray() }, _onReportDelivered);
+        }
+        catch (Exception failure)
+        {
+            CountFailure(failure);
         }
     }
 
     private void OnClientError(Error error)
     {
-        _sending = true;
         // librdkafka repeats itself while the brokers are away: say it once per outage.
         if (Interlocked.Exchange(ref _unreachable, 1) == 0)
         {

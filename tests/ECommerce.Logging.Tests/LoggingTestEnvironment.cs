@@ -86,12 +86,16 @@ public sealed class LoggingTestEnvironment : IAsyncLifetime
     };
 
     /// <summary>Queries until <paramref name="done"/> holds (every 50 ms, at most 30 s) and returns the last answer.</summary>
-    public async Task<QueryLogsResponse> QueryUntilAsync(QueryLogsRequest request, Func<QueryLogsResponse, bool> done)
+    public Task<QueryLogsResponse> QueryUntilAsync(QueryLogsRequest request, Func<QueryLogsResponse, bool> done) => QueryUntilAsync(Client, Admin, request, done);
+
+    /// <summary>The same against a Logging service of a test's own, as <paramref name="admin"/>.</summary>
+    public static async Task<QueryLogsResponse> QueryUntilAsync(LoggingService.LoggingServiceClient client, Metadata admin, QueryLogsRequest request,
+        Func<QueryLogsResponse, bool> done)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var response = await Client.QueryLogsAsync(request, Admin);
+            var response = await client.QueryLogsAsync(request, admin);
             if (done(response) || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 return response;
@@ -103,6 +107,9 @@ public sealed class LoggingTestEnvironment : IAsyncLifetime
     public static string NewService() => $"svc-{Guid.NewGuid():N}"[..16];
 
     public static string NewTraceId() => ActivityTraceId.CreateRandom().ToHexString();
+
+    /// <summary>Call metadata that puts the call in trace <paramref name="traceId"/> (W3C trace context, as any instrumented caller sends).</summary>
+    public static Metadata Traced(string traceId) => new() { { "traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01" } };
 
     public async ValueTask DisposeAsync()
     {

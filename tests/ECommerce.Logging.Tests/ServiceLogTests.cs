@@ -30,7 +30,4 @@ public sealed class ServiceLogTests(LoggingTestEnvironment logs)
         Assert.Equal(registered.User.UserId, record.Attributes["UserId"]);
         Assert.NotEmpty(record.SpanId);
     }
-
-    /// <summary>Call options that put the call in trace <paramref name="traceId"/> (W3C trace context, as any instrumented caller sends).</summary>
-    private static Metadata Traced(string traceId) => new() { { "traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01" } };
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using ECommerce.Contracts.Events.V1;
+using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +82,32 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
     }
 
     [Fact]
+    public async Task A_record_logged_on_any_thread_of_the_pool_arrives()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        var logger = host.Logger(Category);
+        logger.LogWarning("Sink started");
+        // Once this record is on the topic the sender has waited on an empty buffer at least once, so it has left the
+        // pool thread it started on: a request logging on that thread must still be heard.
+        LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count > 0);
+
+        // One record from each of more work items than the pool has threads, all running at once: every pool thread logs.
+        var threads = ThreadPool.ThreadCount + 4;
+        using var together = new Barrier(threads);
+        var logged = Enumerable.Range(0, threads).Select(number => Task.Factory.StartNew(() =>
+        {
+            together.SignalAndWait(TimeSpan.FromSeconds(60));
+            logger.LogWarning("From work item {Number} on thread {Thread}", number, Environment.CurrentManagedThreadId);
+        }, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(logged).WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+
+        var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count >= threads + 1).Records();
+        Assert.Equal(Enumerable.Range(0, threads),
+            records.Where(record => record.Attributes.ContainsKey("Number")).Select(record => int.Parse(record.Attributes["Number"])).Order());
+    }
+
+    [Fact]
     public void With_the_sink_switched_off_no_record_is_sent()
     {
         var topic = infrastructure.CreateTopic("logs", 1);
@@ -92,6 +120,74 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
         var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Any(record => record.Message == "Marker")).Records();
         Assert.DoesNotContain(records, record => record.Message == "Not for Kafka");
         Assert.DoesNotContain(host.Services.GetServices<ILoggerProvider>(), provider => provider.GetType().Name == "KafkaLoggerProvider");
+    }
+
+    [Fact]
+    public void While_the_brokers_are_down_a_full_buffer_drops_the_oldest_records_and_reports_how_many_once_kafka_is_back()
+    {
+        // A cluster of its own: its brokers go down, and the other tests' must not.
+        using var kafka = KafkaDevCluster.Start();
+        var topic = TestInfrastructure.UniqueName("logs");
+        kafka.CreateTopic(topic, 1);
+        using var host = LogTopic.StartHost(kafka.BootstrapServers, topic, [new("Logging:Kafka:BufferSize", "50"), new("Logging:Kafka:MaxInFlight", "5")]);
+        using var droppedMetric = new CounterTotal(host.Services.GetRequiredService<IMeterFactory>(), "ecommerce.logs.dropped");
+        var logger = host.Logger(Category);
+        logger.LogInformation("Record {Number}", -1);
+        LogTopic.ReadUntil(kafka.BootstrapServers, topic, records => records.Count > 0);
+
+        kafka.TakeBrokersDown();
+        for (var number = 0; number < 500; number++)
+        {
+            logger.LogInformation("Record {Number}", number);
+        }
+        kafka.BringBrokersUp();
+
+        // Until the report and every record it does not count are read: after the outage the client retries its batches,
+        // and a batch that failed first can land after later ones.
+        var records = LogTopic.ReadUntil(kafka.BootstrapServers, topic, records =>
+            records.FirstOrDefault(record => record.Attributes.ContainsKey("DroppedRecords")) is { } report
+            && Numbers(records).Count >= 500 - long.Parse(report.Attributes["DroppedRecords"])).Records();
+        var arrived = Numbers(records);
+        var read = string.Join(", ", records.Select(record => record.Attributes.GetValueOrDefault("Number") ?? record.Message));
+        // The newest 50 (the buffer) all arrive; of the older ones, only the few the sender had already taken: at most
+        // MaxInFlight waiting in the Kafka client and one in hand, waiting for a slot.
+        Assert.True(arrived.IsSupersetOf(Enumerable.Range(450, 50)), read);
+        Assert.True(arrived.Count <= 50 + 5 + 1, read);
+        var report = Assert.Single(records, record => record.Attributes.ContainsKey("DroppedRecords"));
+        Assert.Equal(KafkaLogLevel.Warning, report.Level);
+        Assert.True($"{500 - arrived.Count} log records were dropped: the buffer of 50 records for Kafka was full" == report.Message, read);
+        Assert.Equal(500 - arrived.Count, droppedMetric.Total);
+        // The Kafka client's complaints while the brokers were away are not records on the topic.
+        Assert.DoesNotContain(records, record => record.Category.StartsWith("Confluent", StringComparison.Ordinal)
+                                                 || (record.Category.StartsWith("ECommerce.ServiceDefaults", StringComparison.Ordinal) && record != report));
+    }
+
+    /// <summary>The distinct numbers of the "Record {Number}" records logged during the outage.</summary>
+    private static HashSet<int> Numbers(IEnumerable<LogRecord> records) =>
+        records.Where(record => record.Template == "Record {Number}").Select(record => int.Parse(record.Attributes["Number"])).Where(number => number >= 0).ToHashSet();
+
+    /// <summary>The running total of one counter of the meters a host's <see cref="IMeterFactory"/> made (not another host's in this process).</summary>
+    private sealed class CounterTotal : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public CounterTotal(IMeterFactory meters, string name)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == name)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static ActivityListener ListenTo(string source)
