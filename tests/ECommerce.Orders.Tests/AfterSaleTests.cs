@@ -8,11 +8,12 @@ namespace ECommerce.Orders.Tests;
 public sealed class AfterSaleTests(OrdersTestEnvironment shop)
 {
     [Fact]
-    public async Task A_customer_cancelling_an_order_before_it_ships_gets_the_shipment_cancelled_the_payment_refunded_and_the_order_cancelled_once()
+    public async Task A_customer_cancelling_an_order_before_it_ships_gets_the_shipment_cancelled_the_payment_refunded_the_stock_back_and_the_order_cancelled_once()
     {
         var sku = await shop.NewSkuAsync(stock: 5);
-        var customer = await shop.ShopperAsync(sku);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
         var order = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token)).Order;
+        var sold = await shop.StockAsync(sku);
 
         var cancel = new CancelOrderRequest { OrderId = order.OrderId, Reason = "changed my mind" };
         var cancelled = (await shop.OrdersClient.CancelOrderAsync(cancel, customer.Token)).Order;
@@ -27,6 +28,9 @@ public sealed class AfterSaleTests(OrdersTestEnvironment shop)
         Assert.Equal((PaymentStatus.Refunded, order.Total.ToDecimal()), (payment.Status, payment.Refunded.ToDecimal()));
         var shipment = (await shop.Shipping.Client.GetShipmentAsync(new GetShipmentRequest { ShipmentId = order.ShipmentId }, shop.Admin)).Shipment;
         Assert.Equal(ShipmentStatus.Cancelled, shipment.Status);
+        Assert.Equal((3L, 0L), (sold.OnHand, sold.Reserved));
+        var back = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L, 5L), (back.OnHand, back.Reserved, back.Available));
     }
 
     [Fact]

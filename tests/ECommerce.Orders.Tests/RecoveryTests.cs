@@ -122,6 +122,29 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         Assert.Equal(1, Assert.Single((await shop.CartOfAsync(customer)).Lines).Quantity);
     }
 
+    [Fact]
+    public async Task Catalog_unavailable_at_a_cancellation_cancels_and_refunds_at_once_and_puts_the_stock_back_once_it_is_back()
+    {
+        await using var catalog = new Restartable(await shop.StartCatalogAsync(), address => shop.StartCatalogAsync(address));
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__catalog__grpc__0"] = catalog.Address.ToString() });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var placed = (await orders.Client.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token)).Order;
+        Assert.Equal(OrderStatus.Fulfilling, placed.Status);
+        await catalog.StopAsync();
+
+        var cancelled = (await orders.Client.CancelOrderAsync(new CancelOrderRequest { OrderId = placed.OrderId, Reason = "changed my mind" }, customer.Token)).Order;
+        Assert.Equal((OrderStatus.Cancelled, placed.Total.ToDecimal()), (cancelled.Status, cancelled.Refunded.ToDecimal()));
+        Assert.Equal(3L, (await shop.StockAsync(sku)).OnHand);
+
+        await catalog.StartAsync();
+        await Eventually.TrueAsync(async () => (await shop.StockAsync(sku)).OnHand == 5, "the stock of the cancelled order did not come back", seconds: 60);
+        await Eventually.TrueAsync(async () => await orders.QueryAsync<string>("SELECT state FROM saga_steps WHERE step = 'return_stock'") == "done",
+            "the stock return was not recorded done", seconds: 30);
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
     private static async Task<Order> EndedAsync(OrdersProcess orders, string orderId, Customer customer)
     {
         Order order = null!;
