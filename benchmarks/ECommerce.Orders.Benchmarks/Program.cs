@@ -22,6 +22,10 @@ var started = DateTime.UtcNow;
 Log($"{Environment.ProcessorCount} cores, load average {loadBefore}; modes {string.Join(", ", options.Modes)}; {options.Concurrency} concurrent customers, " +
     $"{options.WarmupSeconds} s warm-up + {options.Seconds} s; pgbench {options.PgbenchSeconds} s; flash sale {options.Buyers} buyers of {options.Units} units in {options.FlashSaleMode}");
 
+// The AppHost runs in this process and prints its readiness lines to the console: to stderr with the progress, so that
+// stdout holds the report alone.
+var report = Console.Out;
+Console.SetOut(Console.Error);
 var checkouts = new List<CheckoutResult>();
 var sales = new List<FlashSaleResult>();
 foreach (var mode in options.Modes)
@@ -38,6 +42,7 @@ foreach (var mode in options.Modes)
     Log($"{mode}: stopping");
 }
 
+Console.SetOut(report);
 Console.WriteLine($"# Checkout benchmark — {started:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}, {Environment.ProcessorCount} cores, " +
     $"load average {loadBefore} before, {LoadAverage()} after");
 Console.WriteLine();
@@ -53,7 +58,8 @@ foreach (var r in checkouts)
         $"{r.CheckoutsPerSecond / r.PgbenchTps:P2} | {r.TransactionsPerCheckoutTotal:N1} | {r.CheckoutsPerSecond * r.TransactionsPerCheckoutTotal / r.PgbenchTps:P1} |");
 }
 Console.WriteLine();
-Console.WriteLine("Committed transactions per checkout by database (pg_stat_database.xact_commit over the load, less the idle rate):");
+Console.WriteLine("Committed transactions per checkout by database (pg_stat_database.xact_commit over the load, less the idle rate; every " +
+    "statement outside an explicit transaction counts, reads too, and so do the relays and consumers of the checkout's events):");
 Console.WriteLine();
 Console.WriteLine($"| mode | {string.Join(" | ", RunningShop.Databases)} |");
 Console.WriteLine($"|---|{string.Concat(RunningShop.Databases.Select(_ => "---:|"))}");

@@ -8,6 +8,7 @@ using ECommerce.Contracts.Users.V1;
 using ECommerce.Testing;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ECommerce.Orders.Benchmarks;
@@ -26,24 +27,21 @@ internal sealed class RunningShop : IAsyncDisposable
 
     private readonly DistributedApplication _app;
     private readonly string _dataDirectory;
-    private readonly GrpcChannel _users;
-    private readonly GrpcChannel _catalog;
+    private GrpcChannel? _users;
+    private GrpcChannel? _catalog;
 
     private RunningShop(string mode, DistributedApplication app, string dataDirectory)
     {
         Mode = mode;
         _app = app;
         _dataDirectory = dataDirectory;
-        _users = GrpcChannel.ForAddress(ServiceUrl("users", "grpc"));
-        _catalog = GrpcChannel.ForAddress(ServiceUrl("catalog", "grpc"));
-        Gateway = ServiceUrl("gateway", "http");
     }
 
     public string Mode { get; }
-    public Uri Gateway { get; }
-    public UsersService.UsersServiceClient Users => new(_users);
-    public Contracts.Catalog.V1.CatalogService.CatalogServiceClient Catalog => new(_catalog);
-    public Contracts.Catalog.V1.InventoryService.InventoryServiceClient Inventory => new(_catalog);
+    public Uri Gateway { get; private set; } = null!;
+    public UsersService.UsersServiceClient Users => new(_users!);
+    public Contracts.Catalog.V1.CatalogService.CatalogServiceClient Catalog => new(_catalog!);
+    public Contracts.Catalog.V1.InventoryService.InventoryServiceClient Inventory => new(_catalog!);
     public string PostgresConnectionString { get; private set; } = "";
 
     public static async Task<RunningShop> StartAsync(string mode, CancellationToken cancellationToken)
@@ -51,6 +49,8 @@ internal sealed class RunningShop : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-bench-orders-{mode}-{Guid.NewGuid():N}");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ECommerce_AppHost>(
             ["--mode", mode, "--AppHost:DataDirectory", dataDirectory], cancellationToken);
+        // The AppHost's own log (every resource's console) would bury the figures; the resources' logs stay in their services.
+        builder.Services.AddLogging(logging => logging.ClearProviders());
         var monolith = mode == "monolith";
         var users = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == (monolith ? "monolith" : "users"));
         builder.CreateResourceBuilder(users).WithEnvironment(monolith ? "Modules__users__Users__AdminEmails__0" : "Users__AdminEmails__0", UsersForTests.AdminEmail);
@@ -61,6 +61,10 @@ internal sealed class RunningShop : IAsyncDisposable
             await app.StartAsync(cancellationToken);
             // The edge waits for every service, so once it (or the monolith) is healthy, everything is.
             await app.ResourceNotifications.WaitForResourceHealthyAsync(monolith ? "monolith" : "gateway", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+            // Endpoints are known once the application runs.
+            shop._users = GrpcChannel.ForAddress(shop.ServiceUrl("users", "grpc"));
+            shop._catalog = GrpcChannel.ForAddress(shop.ServiceUrl("catalog", "grpc"));
+            shop.Gateway = shop.ServiceUrl("gateway", "http");
             shop.PostgresConnectionString = await app.GetConnectionStringAsync("postgres", cancellationToken)
                 ?? throw new InvalidOperationException("The postgres resource has no connection string.");
         }
@@ -100,8 +104,8 @@ internal sealed class RunningShop : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _users.Dispose();
-        _catalog.Dispose();
+        _users?.Dispose();
+        _catalog?.Dispose();
         await _app.DisposeAsync();
         try
         {
