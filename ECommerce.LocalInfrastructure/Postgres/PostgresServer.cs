@@ -204,7 +204,8 @@ public sealed class PostgresServer : IAsyncDisposable
         return password;
     }
 
-    private static string FindBinDirectory() =>
+    /// <summary>The newest installed PostgreSQL's bin folder (initdb, postgres, pgbench): Debian's /usr/lib/postgresql/&lt;major&gt;/bin.</summary>
+    public static string FindBinDirectory() =>
         Directory.Exists("/usr/lib/postgresql")
             ? Directory.EnumerateDirectories("/usr/lib/postgresql")
                 .Select(directory => Path.Combine(directory, "bin"))

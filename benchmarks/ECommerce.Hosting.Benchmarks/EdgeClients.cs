@@ -10,7 +10,8 @@ namespace ECommerce.Hosting.Benchmarks;
 /// <see cref="RequestsPerAddress"/> requests, so no address ever reaches the limit. The AppHost gives the gateway
 /// no per-run options, so the benchmark measures the edge as it ships, rate limiter included.
 /// </summary>
-internal sealed class EdgeClients(Uri edge) : IDisposable
+/// <param name="timeout">Of each request; 30 s unless a caller expects slower answers (a flash sale's queue).</param>
+internal sealed class EdgeClients(Uri edge, TimeSpan? timeout = null) : IDisposable
 {
     /// <summary>Below the limit of 300, whatever the window's phase.</summary>
     public const int RequestsPerAddress = 250;
@@ -77,6 +78,6 @@ internal sealed class EdgeClients(Uri edge) : IDisposable
             UseCookies = false,
             ConnectCallback = (context, cancellationToken) => Loopback.ConnectFromAsync(address, context.DnsEndPoint, cancellationToken),
         };
-        return new HttpClient(handler) { BaseAddress = edge, Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { BaseAddress = edge, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
 }

@@ -43,6 +43,7 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
             }, as_).ResponseAsync,
             ["ReleaseStock"] = as_ => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, as_).ResponseAsync,
             ["CommitStock"] = as_ => inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, as_).ResponseAsync,
+            ["ReturnStock"] = as_ => inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = orderId }, as_).ResponseAsync,
         };
 
         foreach (var (rpc, call) in mutations)
@@ -62,7 +63,7 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
     }
 
     [Fact]
-    public async Task Reserving_releasing_and_committing_stock_need_a_service_token_with_the_inventory_scope()
+    public async Task Reserving_releasing_committing_and_returning_stock_need_a_service_token_with_the_inventory_scope()
     {
         var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
         var inventory = shop.Catalog.Inventory;
@@ -78,8 +79,10 @@ public sealed class AuthorizationTests(CatalogTestEnvironment shop)
         await inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
         var adminRelease = await Assert.ThrowsAsync<RpcException>(() => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
         await inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders);
+        var adminReturn = await Assert.ThrowsAsync<RpcException>(() => inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = orderId }, shop.Admin).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, admin.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, adminReturn.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, withoutScope.StatusCode);
         Assert.Contains("'inventory' scope", withoutScope.Status.Detail);
         Assert.Equal(StatusCode.PermissionDenied, adminRelease.StatusCode);

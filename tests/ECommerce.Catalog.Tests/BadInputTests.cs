@@ -31,6 +31,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
         { "ReserveStock", ["order_id", "lines[0].quantity"] },
         { "ReleaseStock", ["order_id"] },
         { "CommitStock", ["order_id"] },
+        { "ReturnStock", ["order_id"] },
     };
 
     [Theory]
@@ -85,6 +86,7 @@ public sealed class BadInputTests(CatalogTestEnvironment shop)
             "ReserveStock" => () => inventory.ReserveStockAsync(new ReserveStockRequest { Lines = { new StockLine { Sku = "A-1", Quantity = 0 } } }, orders).ResponseAsync,
             "ReleaseStock" => () => inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = " " }, orders).ResponseAsync,
             "CommitStock" => () => inventory.CommitStockAsync(new CommitStockRequest { OrderId = new string('x', 101) }, orders).ResponseAsync,
+            "ReturnStock" => () => inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = "" }, orders).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
         };
 

@@ -90,6 +90,45 @@ public sealed class InventoryTests(CatalogTestEnvironment shop)
     }
 
     [Fact]
+    public async Task Returning_a_sale_puts_its_units_back_on_hand_once()
+    {
+        var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
+        var orderId = NewOrderId();
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = orderId, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
+        await Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync));
+        var commitAfterReturn = await Assert.ThrowsAsync<RpcException>(() => Inventory.CommitStockAsync(new CommitStockRequest { OrderId = orderId }, shop.Orders).ResponseAsync);
+
+        var stock = (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
+        Assert.Equal((5L, 0L, 5L), (stock.OnHand, stock.Reserved, stock.Available));
+        Assert.Equal(StatusCode.FailedPrecondition, commitAfterReturn.StatusCode);
+        var returned = shop.ReadEvent("catalog.inventory", sku, InventoryChanged.Parser, changed => changed.Reason == "returned");
+        Assert.Equal((orderId, 5L, 5L), (returned.OrderId, returned.OnHand, returned.Available));
+    }
+
+    [Fact]
+    public async Task Only_a_sale_can_be_returned()
+    {
+        var sku = (await shop.NewProductAsync(stock: 5)).Variants[0].Sku;
+        var (reservedOrder, releasedOrder) = (NewOrderId(), NewOrderId());
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = reservedOrder, Lines = { new StockLine { Sku = sku, Quantity = 2 } } }, shop.Orders);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest { OrderId = releasedOrder, Lines = { new StockLine { Sku = sku, Quantity = 1 } } }, shop.Orders);
+        await Inventory.ReleaseStockAsync(new ReleaseStockRequest { OrderId = releasedOrder }, shop.Orders);
+
+        var notSold = await Assert.ThrowsAsync<RpcException>(() => Inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = reservedOrder }, shop.Orders).ResponseAsync);
+        var released = await Assert.ThrowsAsync<RpcException>(() => Inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = releasedOrder }, shop.Orders).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = NewOrderId() }, shop.Orders).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, notSold.StatusCode);
+        Assert.Equal($"orders/{reservedOrder}", Assert.Single(notSold.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations).Subject);
+        Assert.Equal(StatusCode.FailedPrecondition, released.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        var stock = (await Inventory.GetStockAsync(new GetStockRequest { Sku = sku })).Stock;
+        Assert.Equal((5L, 2L, 3L), (stock.OnHand, stock.Reserved, stock.Available));
+    }
+
+    [Fact]
     public async Task Falling_to_the_low_stock_threshold_announces_StockLevelLow()
     {
         var sku = (await shop.NewProductAsync(stock: 8)).Variants[0].Sku;

@@ -8,11 +8,12 @@ namespace ECommerce.Orders.Tests;
 public sealed class AfterSaleTests(OrdersTestEnvironment shop)
 {
     [Fact]
-    public async Task A_customer_cancelling_an_order_before_it_ships_gets_the_shipment_cancelled_the_payment_refunded_and_the_order_cancelled_once()
+    public async Task A_customer_cancelling_an_order_before_it_ships_gets_the_shipment_cancelled_the_payment_refunded_the_stock_back_and_the_order_cancelled_once()
     {
         var sku = await shop.NewSkuAsync(stock: 5);
-        var customer = await shop.ShopperAsync(sku);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
         var order = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token)).Order;
+        var sold = await shop.StockAsync(sku);
 
         var cancel = new CancelOrderRequest { OrderId = order.OrderId, Reason = "changed my mind" };
         var cancelled = (await shop.OrdersClient.CancelOrderAsync(cancel, customer.Token)).Order;
@@ -27,6 +28,9 @@ public sealed class AfterSaleTests(OrdersTestEnvironment shop)
         Assert.Equal((PaymentStatus.Refunded, order.Total.ToDecimal()), (payment.Status, payment.Refunded.ToDecimal()));
         var shipment = (await shop.Shipping.Client.GetShipmentAsync(new GetShipmentRequest { ShipmentId = order.ShipmentId }, shop.Admin)).Shipment;
         Assert.Equal(ShipmentStatus.Cancelled, shipment.Status);
+        Assert.Equal((3L, 0L), (sold.OnHand, sold.Reserved));
+        var back = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L, 5L), (back.OnHand, back.Reserved, back.Available));
     }
 
     [Fact]
@@ -55,6 +59,44 @@ public sealed class AfterSaleTests(OrdersTestEnvironment shop)
     }
 
     [Fact]
+    public async Task A_returned_parcel_received_by_the_carrier_refunds_the_delivered_order_in_full()
+    {
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var order = (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token)).Order;
+        for (var step = 0; step < 4; step++)
+        {
+            await shop.Shipping.Carrier.AdvanceAsync(order.ShipmentId);
+        }
+        await Eventually.TrueAsync(async () => (await OrderAsync(order, customer)).Status == OrderStatus.Delivered, "the order was not delivered");
+
+        await shop.Shipping.Client.CreateReturnAsync(new CreateReturnRequest { ShipmentId = order.ShipmentId, Reason = "too small" }, customer.Token);
+        // The carrier brings the parcel back one step at a time; the last one reports it received.
+        await Eventually.TrueAsync(async () =>
+        {
+            if ((await OrderAsync(order, customer)).Status == OrderStatus.Refunded)
+            {
+                return true;
+            }
+            try
+            {
+                await shop.Shipping.Carrier.AdvanceAsync(order.ShipmentId);
+            }
+            catch (InvalidOperationException)
+            {
+                // Received already: nothing left to move, ReturnReceived is on its way.
+            }
+            return false;
+        }, "ReturnReceived did not refund the order", seconds: 90);
+
+        var refunded = await OrderAsync(order, customer);
+        Assert.Equal(order.Total.ToDecimal(), refunded.Refunded.ToDecimal());
+        Assert.Equal((OrderStatus.Refunded, "shipping", "return received"), (refunded.History[^1].Status, refunded.History[^1].Actor, refunded.History[^1].Reason));
+        var payment = Assert.Single(await shop.PaymentsOfAsync(order.OrderId));
+        Assert.Equal((PaymentStatus.Refunded, order.Total.ToDecimal()), (payment.Status, payment.Refunded.ToDecimal()));
+    }
+
+    [Fact]
     public async Task A_failed_order_cannot_be_cancelled_or_refunded()
     {
         var sku = await shop.NewSkuAsync(stock: 5);
@@ -67,4 +109,7 @@ public sealed class AfterSaleTests(OrdersTestEnvironment shop)
         Assert.Equal((StatusCode.FailedPrecondition, StatusCode.FailedPrecondition), (cancel.StatusCode, refund.StatusCode));
         Assert.Equal(OrderStatus.Failed, (await shop.OrdersClient.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId }, customer.Token)).Order.Status);
     }
+
+    private async Task<Order> OrderAsync(Order order, Customer customer) =>
+        (await shop.OrdersClient.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId }, customer.Token)).Order;
 }

@@ -122,6 +122,65 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         Assert.Equal(1, Assert.Single((await shop.CartOfAsync(customer)).Lines).Quantity);
     }
 
+    [Fact]
+    public async Task Catalog_unavailable_at_a_cancellation_cancels_and_refunds_at_once_and_puts_the_stock_back_once_it_is_back()
+    {
+        await using var catalog = new Restartable(await shop.StartCatalogAsync(), address => shop.StartCatalogAsync(address));
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__catalog__grpc__0"] = catalog.Address.ToString() });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var placed = (await orders.Client.PlaceOrderAsync(await shop.CheckoutAsync(customer), customer.Token)).Order;
+        Assert.Equal(OrderStatus.Fulfilling, placed.Status);
+        await catalog.StopAsync();
+
+        var cancelled = (await orders.Client.CancelOrderAsync(new CancelOrderRequest { OrderId = placed.OrderId, Reason = "changed my mind" }, customer.Token)).Order;
+        Assert.Equal((OrderStatus.Cancelled, placed.Total.ToDecimal()), (cancelled.Status, cancelled.Refunded.ToDecimal()));
+        Assert.Equal(3L, (await shop.StockAsync(sku)).OnHand);
+
+        await catalog.StartAsync();
+        await Eventually.TrueAsync(async () => (await shop.StockAsync(sku)).OnHand == 5, "the stock of the cancelled order did not come back", seconds: 60);
+        await Eventually.TrueAsync(async () => await orders.QueryAsync<string>("SELECT state FROM saga_steps WHERE step = 'return_stock'") == "done",
+            "the stock return was not recorded done", seconds: 30);
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task The_carrier_down_at_the_shipment_voids_the_card_and_releases_the_stock_at_once_then_fails_the_order_once_the_shipment_is_cancelled()
+    {
+        await using var shipping = await ShippingShop.StartAsync(shop.Infrastructure, shop.Users, shop.Catalog.Address);
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__shipping__grpc__0"] = shipping.Process.Address.ToString() });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var quote = (await shipping.Client.GetQuotesAsync(new GetQuotesRequest
+        {
+            Address = OrdersTestEnvironment.Berlin(), Items = { new ShippingItem { Sku = sku, Quantity = 2 } },
+        }, customer.Token)).Quotes.Single(q => q.Option == ShippingOption.Standard);
+        var request = await shop.CheckoutAsync();
+        request.QuoteId = quote.QuoteId;
+        await shipping.StopCarrierAsync();
+
+        var placed = (await orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
+        Assert.Contains("ship", placed.FailureReason);
+        Assert.Contains("unavailable", placed.FailureReason);
+        var payment = Assert.Single(await shop.PaymentsOfAsync(placed.OrderId));
+        Assert.Equal(PaymentStatus.Voided, payment.Status);
+        var released = await shop.StockAsync(sku);
+        Assert.Equal((5L, 0L), (released.OnHand, released.Reserved));
+        var waiting = (await orders.Client.GetOrderAsync(new GetOrderRequest { OrderId = placed.OrderId }, customer.Token)).Order;
+        Assert.NotEqual(OrderStatus.Failed, waiting.Status);
+
+        await shipping.StartCarrierAsync();
+        var order = await EndedAsync(orders, placed.OrderId, customer);
+
+        Assert.Equal(OrderStatus.Failed, order.Status);
+        Assert.Contains("ship", order.FailureReason);
+        var shipments = (await shipping.Client.ListShipmentsAsync(new ListShipmentsRequest { OrderId = placed.OrderId }, shop.Admin)).Shipments;
+        Assert.All(shipments, shipment => Assert.Equal(ShipmentStatus.Cancelled, shipment.Status));
+        Assert.Equal(PaymentStatus.Voided, Assert.Single(await shop.PaymentsOfAsync(placed.OrderId)).Status);
+        Assert.Equal(2, Assert.Single((await shop.CartOfAsync(customer)).Lines).Quantity);
+    }
+
     private static async Task<Order> EndedAsync(OrdersProcess orders, string orderId, Customer customer)
     {
         Order order = null!;

@@ -9,17 +9,20 @@ namespace ECommerce.Shipping.Tests;
 /// </summary>
 public sealed class ShippingShop : IAsyncDisposable
 {
-    private ShippingShop(ServiceProcess shipping, CarrierProcess carrier, string database, string webhookSecret)
+    private readonly string _carrierApiKey;
+
+    private ShippingShop(ServiceProcess shipping, CarrierProcess carrier, string database, string webhookSecret, string carrierApiKey)
     {
         Process = shipping;
         Carrier = carrier;
         DatabaseConnectionString = database;
         WebhookSecret = webhookSecret;
+        _carrierApiKey = carrierApiKey;
         Client = new ShippingService.ShippingServiceClient(shipping.Channel);
     }
 
     public ServiceProcess Process { get; }
-    public CarrierProcess Carrier { get; }
+    public CarrierProcess Carrier { get; private set; }
     public ShippingService.ShippingServiceClient Client { get; }
     public string DatabaseConnectionString { get; }
     public string WebhookSecret { get; }
@@ -53,8 +56,15 @@ public sealed class ShippingShop : IAsyncDisposable
         // The service does not call the carrier while starting, so it can start first and tell the carrier where webhooks go.
         var shipping = await ServiceProcess.StartAsync("Shipping", environment);
         var carrier = await CarrierProcess.StartAsync(carrierAddress, apiKey, webhookSecret, new Uri(shipping.Address, "/webhooks/carrier"), latencyMs: carrierLatencyMs);
-        return new ShippingShop(shipping, carrier, database, webhookSecret);
+        return new ShippingShop(shipping, carrier, database, webhookSecret, apiKey);
     }
+
+    /// <summary>The carrier goes down (its process stopped); <see cref="StartCarrierAsync"/> brings a new one up at the same address.</summary>
+    public ValueTask StopCarrierAsync() => Carrier.DisposeAsync();
+
+    /// <summary>A new carrier process at the address Shipping knows, with the same secrets (its parcels of before are gone).</summary>
+    public async Task StartCarrierAsync() =>
+        Carrier = await CarrierProcess.StartAsync(Carrier.Address, _carrierApiKey, WebhookSecret, new Uri(Process.Address, "/webhooks/carrier"));
 
     public Task<T> QueryAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(DatabaseConnectionString, sql, parameters);
 

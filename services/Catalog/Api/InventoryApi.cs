@@ -11,7 +11,7 @@ namespace ECommerce.Catalog.Api;
 /// The ecommerce.catalog.v1.InventoryService contract. Anyone may read stock; adjusting it needs an admin token.
 /// </summary>
 /// <remarks>
-/// ReserveStock, ReleaseStock and CommitStock are for the Orders service, not for people: they need a service
+/// ReserveStock, ReleaseStock, CommitStock and ReturnStock are for the Orders service, not for people: they need a service
 /// token with the inventory scope. An admin's token is refused too; an admin changes stock with AdjustStock.
 /// </remarks>
 internal sealed class InventoryApi(StockKeeper stock) : InventoryService.InventoryServiceBase
@@ -72,7 +72,7 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
         return await stock.SettleAsync(request.OrderId, Settlement.Release, context.CancellationToken) switch
         {
             SettlementOutcome.NotFound => throw NoReservation(request.OrderId),
-            // Released or expired, the units are back in stock either way.
+            // Released, expired or returned, the units are back in stock either way.
             SettlementOutcome.AlreadySettled { Status: "committed" } => throw ReservationSettled(request.OrderId, "committed", "it was sold"),
             _ => new ReleaseStockResponse(),
         };
@@ -88,6 +88,20 @@ internal sealed class InventoryApi(StockKeeper stock) : InventoryService.Invento
             SettlementOutcome.Expired => throw ReservationSettled(request.OrderId, "expired", "its stock was released"),
             SettlementOutcome.AlreadySettled settled => throw ReservationSettled(request.OrderId, settled.Status, "its stock was released"),
             _ => new CommitStockResponse(),
+        };
+    }
+
+    [RequireScope(ServiceScopes.Inventory)]
+    public override async Task<ReturnStockResponse> ReturnStock(ReturnStockRequest request, ServerCallContext context)
+    {
+        CheckOrderId(request.OrderId);
+        return await stock.SettleAsync(request.OrderId, Settlement.Return, context.CancellationToken) switch
+        {
+            SettlementOutcome.NotFound => throw NoReservation(request.OrderId),
+            SettlementOutcome.AlreadySettled { Status: "reserved" } => throw ReservationSettled(request.OrderId, "not committed",
+                "nothing was sold to return; release the reservation instead"),
+            SettlementOutcome.AlreadySettled settled => throw ReservationSettled(request.OrderId, settled.Status, "nothing was sold to return"),
+            _ => new ReturnStockResponse(),
         };
     }
 

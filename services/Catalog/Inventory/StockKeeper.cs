@@ -122,7 +122,8 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
 
     /// <summary>
     /// Ends a reservation: releasing (or expiring) returns its units to available stock; committing
-    /// takes them out of stock for good. Settling twice the same way does nothing the second time.
+    /// takes them out of stock; returning puts a committed reservation's units back on hand (a sale undone).
+    /// Settling twice the same way does nothing the second time.
     /// </summary>
     public async Task<SettlementOutcome> SettleAsync(string orderId, Settlement settlement, CancellationToken cancellationToken)
     {
@@ -150,11 +151,12 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
         {
             return new SettlementOutcome.AlreadyDone();
         }
-        if (status != "reserved")
+        // Only a sale can be returned; everything else settles a reservation still open.
+        if (status != (settlement == Settlement.Return ? "committed" : "reserved"))
         {
             return new SettlementOutcome.AlreadySettled(status);
         }
-        var expired = expiresAt <= now;
+        var expired = settlement != Settlement.Return && expiresAt <= now;
         if (settlement == Settlement.Expire && !expired)
         {
             return new SettlementOutcome.AlreadyDone();
@@ -177,8 +179,12 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
         var changes = new List<StockChange>();
         await using (var settle = new NpgsqlCommand($"""
             WITH lines AS (SELECT sku, quantity FROM reservation_lines WHERE order_id = $1)
-            UPDATE variants v SET reserved = v.reserved - lines.quantity
-                {(settlement == Settlement.Commit ? ", on_hand = v.on_hand - lines.quantity" : "")}
+            UPDATE variants v SET {settlement switch
+            {
+                Settlement.Commit => "reserved = v.reserved - lines.quantity, on_hand = v.on_hand - lines.quantity",
+                Settlement.Return => "on_hand = v.on_hand + lines.quantity",
+                _ => "reserved = v.reserved - lines.quantity",
+            }}
             FROM lines WHERE v.sku = lines.sku
             RETURNING v.sku, v.product_id, v.on_hand, v.reserved, lines.quantity
             """, connection, transaction) { Parameters = { new() { Value = orderId } } })
@@ -272,6 +278,7 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
     {
         Settlement.Release => "released",
         Settlement.Commit => "committed",
+        Settlement.Return => "returned",
         _ => "expired",
     };
 
@@ -284,7 +291,7 @@ internal sealed class StockKeeper(NpgsqlDataSource dataSource, CatalogCache cach
     }
 }
 
-internal enum Settlement { Release, Commit, Expire }
+internal enum Settlement { Release, Commit, Expire, Return }
 
 internal sealed record Shortage(string Sku, long Requested, long? Available);
 

@@ -3,11 +3,20 @@ using ECommerce.Orders.Events;
 namespace ECommerce.Orders.Checkout;
 
 /// <summary>
-/// Changes after a paid checkout that call other services: cancellation (cancel the shipment, refund the capture)
-/// and refunds. The calls carry keys derived from the order, so a repeated request refunds once.
+/// Changes after a paid checkout that call other services: cancellation (cancel the shipment, refund the capture,
+/// put the sold stock back) and refunds. The calls carry keys derived from the order, so a repeated request refunds once.
 /// </summary>
-internal sealed class AfterSales(OrderKeeper orders, Participants participants, OrdersOptions options)
+/// <remarks>
+/// The stock goes back after the order is cancelled, not before: the cancellation must not wait on Catalog, and stock
+/// returned for an order that then could not be cancelled (its parcel already picked up) would be counted twice. So the
+/// cancelling transaction records a <see cref="ReturnStock"/> step as started, and the call follows; if Orders dies or
+/// Catalog is unavailable in between, <see cref="SagaResumer"/> finds the started step and calls again (Catalog returns
+/// an order's sale once, keyed by the order id).
+/// </remarks>
+internal sealed class AfterSales(OrderKeeper orders, Participants participants, OrdersOptions options, ILogger<AfterSales> logger)
 {
+    public const string ReturnStock = "return_stock";
+
     public async Task<AfterSale> CancelAsync(Guid orderId, string actor, string reason, CancellationToken cancellationToken)
     {
         var order = await orders.GetAsync(orderId, withHistory: false, cancellationToken);
@@ -62,6 +71,7 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
                 return new Transition.Refused($"it is {row.Status}");
             }
             row.FailureReason = reason;
+            await OrderKeeper.StepStartedAsync(unit, orderId, ReturnStock, cancellationToken);
             await unit.PublishAsync(orderId, OrderEvents.Cancelled(row, reason, failed: false), cancellationToken);
             if (row.Refunded > before)
             {
@@ -69,7 +79,36 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
             }
             return new Transition.Applied();
         }, cancellationToken);
-        return change is Transition.Refused wrong ? new AfterSale.WrongState(wrong.Reason) : new AfterSale.Done();
+        if (change is Transition.Refused wrong)
+        {
+            return new AfterSale.WrongState(wrong.Reason);
+        }
+        await ReturnStockAsync(orderId, cancellationToken);
+        return new AfterSale.Done();
+    }
+
+    /// <summary>
+    /// Puts a cancelled order's sold units back in Catalog and records the step done. Unavailable leaves it started for the
+    /// resumer; a refusal (nothing was sold: the reservation was never committed) is recorded with its reason, as there is nothing to return.
+    /// </summary>
+    public async Task ReturnStockAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(orderId, withHistory: false, cancellationToken);
+        if (order is null)
+        {
+            return;
+        }
+        var result = await participants.ReturnStockAsync(order, cancellationToken);
+        if (result is StepResult.Unavailable unavailable)
+        {
+            logger.LogWarning("Returning the stock of cancelled order {OrderId} waits: {Reason}", orderId, unavailable.Reason);
+            return;
+        }
+        if (result is StepResult.Refused refused)
+        {
+            logger.LogWarning("Catalog refused to return the stock of cancelled order {OrderId}: {Reason}", orderId, refused.Reason);
+        }
+        await orders.StepFinishedAsync(orderId, ReturnStock, done: true, (result as StepResult.Refused)?.Reason, null, cancellationToken);
     }
 
     /// <param name="amount">Null refunds everything not yet refunded.</param>

@@ -167,7 +167,11 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
         return result;
     }
 
-    /// <summary>Undoes in reverse order what the forward steps may have done; each compensation is recorded like a step.</summary>
+    /// <summary>
+    /// Undoes in reverse order what the forward steps may have done; each compensation is recorded like a step. One whose
+    /// participant is unavailable does not hold up the others (a carrier that is down must not keep the customer's card on
+    /// hold or the stock reserved): the saga waits for the resumer only once every other compensation has been tried.
+    /// </summary>
     private async Task CompensateAsync(SagaSnapshot snapshot, CancellationToken stopping)
     {
         var order = snapshot.Order;
@@ -185,6 +189,7 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
         {
             compensations.Add((Release, () => participants.ReleaseAsync(order, stopping)));
         }
+        var waiting = false;
         foreach (var (step, call) in compensations.Where(c => !snapshot.Done(c.Step)))
         {
             await orders.StepStartedAsync(order.Id, _owner, step, stopping);
@@ -192,11 +197,15 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
             if (result is StepResult.Unavailable unavailable)
             {
                 logger.LogWarning("Compensation {Step} of order {OrderId} waits: {Reason}", step, order.Id, unavailable.Reason);
-                return;
+                waiting = true;
+                continue;
             }
             // A refusal of a compensation means there is nothing (left) to undo: a released, voided or cancelled thing.
             await orders.StepFinishedAsync(order.Id, step, done: true, (result as StepResult.Refused)?.Reason, null, stopping);
         }
-        await orders.FailAsync(order.Id, stopping);
+        if (!waiting)
+        {
+            await orders.FailAsync(order.Id, stopping);
+        }
     }
 }

@@ -73,6 +73,13 @@ internal sealed class Participants(
         return new StepResult.Done(null);
     });
 
+    /// <summary>Undoes the commit of a cancelled order: its sold units go back on hand, once per order.</summary>
+    public Task<StepResult> ReturnStockAsync(OrderRow order, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        await inventory.ReturnStockAsync(new ReturnStockRequest { OrderId = order.Id.ToString() }, deadline: Deadline, cancellationToken: cancellationToken);
+        return new StepResult.Done(null);
+    });
+
     // ---- compensation: each is idempotent and safe when the forward step never reached the participant ----
 
     public Task<StepResult> ReleaseAsync(OrderRow order, CancellationToken cancellationToken) => CallAsync(async () =>

@@ -2,10 +2,12 @@ namespace ECommerce.Orders.Checkout;
 
 /// <summary>
 /// At start and every <see cref="OrdersOptions.ResumeInterval"/>: continues every saga nobody drives (its process
-/// died, or it waits for a participant), so each checkout ends completed or compensated; and, hourly, forgets PlaceOrder
-/// keys past their retention. A timer that calls the saga and the keeper: it holds no logic of its own.
+/// died, or it waits for a participant), so each checkout ends completed or compensated; returns the stock of cancelled
+/// orders whose return was started and not finished; and, hourly, forgets PlaceOrder keys past their retention. A timer
+/// that calls the saga, the after-sales and the keeper: it holds no logic of its own.
 /// </summary>
-internal sealed class SagaResumer(CheckoutSaga saga, OrderKeeper orders, OrdersOptions options, ILogger<SagaResumer> logger) : BackgroundService
+internal sealed class SagaResumer(CheckoutSaga saga, AfterSales afterSales, OrderKeeper orders, OrdersOptions options, TimeProvider clock,
+    ILogger<SagaResumer> logger) : BackgroundService
 {
     private const int Batch = 50;
     private static readonly TimeSpan KeyPurgeInterval = TimeSpan.FromHours(1);
@@ -25,6 +27,12 @@ internal sealed class SagaResumer(CheckoutSaga saga, OrderKeeper orders, OrdersO
                 }
                 await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
                     async (orderId, cancellationToken) => await saga.RunAsync(orderId, cancellationToken));
+                // Started a whole interval ago: the cancellation that started it has had its own try.
+                var returns = await orders.StartedStepsAsync(AfterSales.ReturnStock, clock.GetUtcNow() - options.ResumeInterval, Batch, stoppingToken);
+                foreach (var orderId in returns)
+                {
+                    await afterSales.ReturnStockAsync(orderId, stoppingToken);
+                }
                 if (DateTimeOffset.UtcNow >= nextPurge)
                 {
                     await orders.ForgetOldKeysAsync(stoppingToken);

@@ -143,15 +143,30 @@ internal sealed class OrderKeeper(IServiceScopeFactory scopes, TimeProvider cloc
     public Task StepStartedAsync(Guid orderId, Guid owner, string step, CancellationToken cancellationToken) =>
         InTransactionAsync(async unit =>
         {
-            var now = clock.GetUtcNow();
-            await unit.Db.Database.ExecuteSqlAsync($"""
-                INSERT INTO saga_steps (order_id, step, state, attempts, started_at) VALUES ({orderId}, {step}, 'started', 1, {now})
-                ON CONFLICT (order_id, step) DO UPDATE SET state = 'started', attempts = saga_steps.attempts + 1, started_at = {now}, finished_at = NULL
-                """, cancellationToken);
+            await StepStartedAsync(unit, orderId, step, cancellationToken);
             await unit.Db.Orders.Where(o => o.Id == orderId && o.LeaseOwner == owner)
-                .ExecuteUpdateAsync(set => set.SetProperty(o => o.LeaseUntil, now + options.SagaLease), cancellationToken);
+                .ExecuteUpdateAsync(set => set.SetProperty(o => o.LeaseUntil, clock.GetUtcNow() + options.SagaLease), cancellationToken);
             return true;
         }, cancellationToken);
+
+    /// <summary>The same inside a transaction of the caller's (a cancellation records its stock return with the order's change).</summary>
+    public static async Task StepStartedAsync(Unit unit, Guid orderId, string step, CancellationToken cancellationToken)
+    {
+        var now = unit.Clock.GetUtcNow();
+        await unit.Db.Database.ExecuteSqlAsync($"""
+            INSERT INTO saga_steps (order_id, step, state, attempts, started_at) VALUES ({orderId}, {step}, 'started', 1, {now})
+            ON CONFLICT (order_id, step) DO UPDATE SET state = 'started', attempts = saga_steps.attempts + 1, started_at = {now}, finished_at = NULL
+            """, cancellationToken);
+    }
+
+    /// <summary>Orders whose <paramref name="step"/> was started before <paramref name="startedBefore"/> and never finished.</summary>
+    public async Task<List<Guid>> StartedStepsAsync(string step, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDb>();
+        return await db.SagaSteps.AsNoTracking().Where(s => s.Step == step && s.State == "started" && s.StartedAt < startedBefore)
+            .OrderBy(s => s.StartedAt).Select(s => s.OrderId).Take(limit).ToListAsync(cancellationToken);
+    }
 
     /// <summary>Recorded after the call, with what it returned and the order's change it makes, in one transaction.</summary>
     public Task StepFinishedAsync(Guid orderId, string step, bool done, string? detail, Func<OrderRow, Unit, Task>? change, CancellationToken cancellationToken) =>

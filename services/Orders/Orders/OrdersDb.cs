@@ -160,7 +160,7 @@ internal sealed class OrderEventRow
 internal sealed class SagaStepRow
 {
     public Guid OrderId { get; set; }
-    /// <summary>A forward step (reserve, authorize, ship, capture, commit) or a compensation (release, void, refund, cancel_shipment).</summary>
+    /// <summary>A forward step (reserve, authorize, ship, capture, commit), a compensation (release, return_payment, cancel_shipment), or a cancelled order's return_stock.</summary>
     public string Step { get; set; } = "";
     /// <summary>started (recorded before the call), done or refused (recorded after it).</summary>
     public string State { get; set; } = "";

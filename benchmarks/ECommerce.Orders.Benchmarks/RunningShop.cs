@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using ECommerce.Contracts.Users.V1;
+using ECommerce.Testing;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ECommerce.Orders.Benchmarks;
+
+/// <summary>
+/// The real AppHost in one mode, started as tests/ECommerce.EndToEnd.Tests starts it (Aspire.Hosting.Testing), with its data in
+/// a temporary directory as a kept run has it (PostgreSQL with fsync on: the durability production has, and pgbench measures
+/// the same server). Users knows <see cref="UsersForTests.AdminEmail"/> as an administrator, which the AppHost itself never sets.
+/// </summary>
+internal sealed class RunningShop : IAsyncDisposable
+{
+    /// <summary>The service databases whose transactions a checkout may cost.</summary>
+    public static readonly string[] Databases = ["users", "catalog", "search", "cart", "payment", "shipping", "orders", "logging"];
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly DistributedApplication _app;
+    private readonly string _dataDirectory;
+    private GrpcChannel? _users;
+    private GrpcChannel? _catalog;
+
+    private RunningShop(string mode, DistributedApplication app, string dataDirectory)
+    {
+        Mode = mode;
+        _app = app;
+        _dataDirectory = dataDirectory;
+    }
+
+    public string Mode { get; }
+    public Uri Gateway { get; private set; } = null!;
+    public UsersService.UsersServiceClient Users => new(_users!);
+    public Contracts.Catalog.V1.CatalogService.CatalogServiceClient Catalog => new(_catalog!);
+    public Contracts.Catalog.V1.InventoryService.InventoryServiceClient Inventory => new(_catalog!);
+    public string PostgresConnectionString { get; private set; } = "";
+
+    public static async Task<RunningShop> StartAsync(string mode, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-bench-orders-{mode}-{Guid.NewGuid():N}");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ECommerce_AppHost>(
+            ["--mode", mode, "--AppHost:DataDirectory", dataDirectory], cancellationToken);
+        // The AppHost's own log (every resource's console) would bury the figures; the resources' logs stay in their services.
+        builder.Services.AddLogging(logging => logging.ClearProviders());
+        var monolith = mode == "monolith";
+        var users = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == (monolith ? "monolith" : "users"));
+        builder.CreateResourceBuilder(users).WithEnvironment(monolith ? "Modules__users__Users__AdminEmails__0" : "Users__AdminEmails__0", UsersForTests.AdminEmail);
+        var app = await builder.BuildAsync(cancellationToken);
+        var shop = new RunningShop(mode, app, dataDirectory);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            // The edge waits for every service, so once it (or the monolith) is healthy, everything is.
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(monolith ? "monolith" : "gateway", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+            // Endpoints are known once the application runs.
+            shop._users = GrpcChannel.ForAddress(shop.ServiceUrl("users", "grpc"));
+            shop._catalog = GrpcChannel.ForAddress(shop.ServiceUrl("catalog", "grpc"));
+            shop.Gateway = shop.ServiceUrl("gateway", "http");
+            shop.PostgresConnectionString = await app.GetConnectionStringAsync("postgres", cancellationToken)
+                ?? throw new InvalidOperationException("The postgres resource has no connection string.");
+        }
+        catch
+        {
+            await shop.DisposeAsync();
+            throw;
+        }
+        return shop;
+    }
+
+    /// <summary>A service's endpoint: its own resource in the mesh, "&lt;service&gt;-&lt;endpoint&gt;" of the monolith.</summary>
+    public Uri ServiceUrl(string service, string endpoint) =>
+        Mode == "monolith" ? _app.GetEndpoint("monolith", $"{service}-{endpoint}") : _app.GetEndpoint(service, endpoint);
+
+    public NpgsqlConnection Database(string name) =>
+        new(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name, Pooling = false }.ConnectionString);
+
+    /// <summary>A card tokenised at the payment sandbox, as a storefront does: the number goes to the provider only.</summary>
+    public async Task<string> TokeniseAsync(HttpClient provider, string number = "4242424242424242")
+    {
+        using var response = await provider.PostAsJsonAsync("/v1/payment_methods", new { number, exp_month = 12, exp_year = 2030, cvc = "123" });
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>An HTTP client of the payment sandbox with its API key.</summary>
+    public async Task<HttpClient> PaymentProviderAsync()
+    {
+        var key = await _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(parameter => parameter.Name == "payment-provider-api-key").GetValueAsync(CancellationToken.None);
+        var provider = new HttpClient { BaseAddress = _app.GetEndpoint("payment-sandbox", "http") };
+        provider.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return provider;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _users?.Dispose();
+        _catalog?.Dispose();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
