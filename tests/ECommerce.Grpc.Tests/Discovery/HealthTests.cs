@@ -73,6 +73,24 @@ public sealed class HealthTests(HealthServer health) : IClassFixture<HealthServe
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
+    private async Task<HealthCheckResponse.Types.ServingStatus> StatusAsync(string service) =>
+        (await Client.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: Ct)).Status;
+
+    public void Dispose() => _channel.Dispose();
+}
+
+/// <summary>
+/// Watch on a server of its own: grpc-dotnet answers a new watcher with a fresh check but notifies it only when the
+/// publisher's cached status changes, so a cache left NOT_SERVING by another test's switch would hide the change.
+/// </summary>
+public sealed class HealthWatchTests(HealthServer health) : IClassFixture<HealthServer>, IDisposable
+{
+    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(health.Server.Address);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Health.HealthClient Client => new(_channel);
+
     [Fact]
     public async Task Watch_StreamsTheStatusWhenItChanges()
     {
@@ -100,9 +118,6 @@ public sealed class HealthTests(HealthServer health) : IClassFixture<HealthServe
             health.InteropCheck.Healthy = true;
         }
     }
-
-    private async Task<HealthCheckResponse.Types.ServingStatus> StatusAsync(string service) =>
-        (await Client.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: Ct)).Status;
 
     public void Dispose() => _channel.Dispose();
 }
