@@ -15,6 +15,7 @@ public sealed class ContractTests
         "ecommerce.catalog.v1.InventoryService.ReserveStock",
         "ecommerce.catalog.v1.InventoryService.ReleaseStock",
         "ecommerce.catalog.v1.InventoryService.CommitStock",
+        "ecommerce.catalog.v1.InventoryService.ReturnStock",
         "ecommerce.payment.v1.PaymentService.Authorize",
         "ecommerce.payment.v1.PaymentService.Capture",
         "ecommerce.payment.v1.PaymentService.Void",
