@@ -94,10 +94,19 @@ public sealed class SearchServiceHost : IAsyncLifetime
             // Generous: a patience, not a speed goal (the freshness benchmark measures speed); CI machines run loaded.
             if (deadline.Elapsed > TimeSpan.FromSeconds(90))
             {
-                throw new TimeoutException($"Search handled {handled} of events {string.Join(", ", eventIds)} within 90 s.");
+                throw new TimeoutException($"Search handled {handled} of events {string.Join(", ", eventIds)} within 90 s; " +
+                    $"the catalog relay had published {await PublishedCountAsync(eventIds)} of them to Kafka.");
             }
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>How many of these events the relay has handed to Kafka: tells a stuck relay from a stuck consumer.</summary>
+    private async Task<long> PublishedCountAsync(Guid[] eventIds)
+    {
+        await using var command = _catalogOutbox!.CreateCommand("SELECT count(*) FROM outbox_events WHERE event_id = ANY($1) AND published_at IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventIds });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Publishes the events and returns once Search has handled them all.</summary>
