@@ -135,5 +135,6 @@ builder.AddService<Projects.ECommerce_Gateway>("gateway")
     .WithReference(logging).WaitFor(logging);
 
 ReadinessReport.Add(builder);
+CrashRestarts.Add(builder);
 builder.Build().Run();
 return 0;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using ECommerce.LocalInfrastructure.Processes;
 
 namespace ECommerce.AppHost.Tests.Harness;
@@ -74,10 +73,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public void Signal(int signal)
     {
-        if (kill(_process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
+        Processes.Signal(_process.Id, signal);
     }
 
     /// <summary>Waits for the AppHost to exit and returns its exit code.</summary>
@@ -108,7 +104,4 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

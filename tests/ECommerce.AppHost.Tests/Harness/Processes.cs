@@ -42,6 +42,15 @@ public static class Processes
         return found.Order().ToList();
     }
 
+    /// <summary>kill(2): sends <paramref name="signal"/> to the process.</summary>
+    public static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
     public static string CommandLineOf(int pid)
     {
         try
@@ -87,4 +96,7 @@ public static class Processes
         {
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 }
