@@ -23,6 +23,9 @@ public sealed class KafkaClusterResource(string name, string? existing) : Resour
 
     internal bool IsStarted => _bootstrapServers.Known.Task.IsCompleted;
 
+    /// <summary>The mock brokers the AppHost hosts (none when the connection string names a real cluster).</summary>
+    internal KafkaDevCluster? Cluster { get; set; }
+
     internal void Started(string bootstrapServers) => _bootstrapServers.Known.TrySetResult(bootstrapServers);
 
     private sealed class BootstrapServers : IValueProvider, IManifestExpressionProvider
@@ -67,11 +70,15 @@ public static class KafkaBuilderExtensions
                 {
                     started.CreateTopic(topic, partitions);
                 }
+                resource.Cluster = started;
                 resource.Started(started.BootstrapServers);
                 run.Logger.LogInformation("Kafka mock cluster ({Brokers} brokers) at {BootstrapServers}, topics {Topics}",
                     brokers, started.BootstrapServers, string.Join(", ", resource.Topics.Keys));
                 return Task.FromResult(new StartedServer(new Stopper(started), ProcessId: Environment.ProcessId));
-            });
+            })
+            .WithOutageCommands(
+                stop: resource => resource.Cluster is { } brokers ? Task.Run(brokers.TakeBrokersDown) : null,
+                start: (resource, _) => resource.Cluster is { } brokers ? Task.Run(brokers.BringBrokersUp) : null);
     }
 
     /// <summary>A topic with an exact partition count (the mock brokers do not serve Kafka's CreateTopics).</summary>

@@ -15,6 +15,9 @@ public sealed class PostgresServerResource(string name, ReferenceExpression conn
     public ReferenceExpression ConnectionStringExpression => connectionString;
 
     public List<PostgresDatabaseResource> Databases { get; } = [];
+
+    /// <summary>The server the AppHost runs (none when the connection string names one elsewhere).</summary>
+    internal PostgresServer? Server { get; set; }
 }
 
 /// <summary>A service's own database on a <see cref="PostgresServerResource"/>, created when the server starts.</summary>
@@ -59,6 +62,7 @@ public static class PostgresBuilderExtensions
                         Password = await password.Resource.GetValueAsync(cancellationToken),
                     }, cancellationToken);
                     run.Logger.LogInformation("PostgreSQL listening on {Host}:{Port}, log in {LogFile}", Loopback.Host, port, started.LogFile);
+                    resource.Server = started;
                 }
                 // Unpooled: an idle pooled connection of the AppHost's would hold up PostgreSQL's shutdown.
                 var admin = new NpgsqlConnectionStringBuilder(await resource.ConnectionStringExpression.GetValueAsync(cancellationToken)) { Pooling = false }.ConnectionString;
@@ -67,7 +71,10 @@ public static class PostgresBuilderExtensions
                     await PostgresDatabases.CreateAsync(admin, database.DatabaseName, cancellationToken);
                 }
                 return new StartedServer(started, started?.LogFile, started?.ProcessId);
-            });
+            })
+            .WithOutageCommands(
+                stop: resource => resource.Server is { } server ? server.StopAsync() : null,
+                start: (resource, cancellationToken) => resource.Server is { } server ? server.StartAgainAsync(cancellationToken) : null);
     }
 
     /// <summary>A database, named after the service that owns it: <c>ConnectionStrings__&lt;databaseName&gt;</c>.</summary>

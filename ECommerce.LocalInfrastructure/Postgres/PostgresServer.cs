@@ -30,12 +30,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private const string ServiceUser = "postgres";
     private const string Superuser = "postgres";
 
-    private readonly ChildProcess _process;
+    private readonly Func<Task<ChildProcess>> _launch;
     private readonly string _dataDirectory;
     private readonly bool _throwaway;
+    private readonly SemaphoreSlim _stateChange = new(1, 1);
+    private ChildProcess _process;
 
-    private PostgresServer(ChildProcess process, string dataDirectory, bool throwaway, int port, string password)
+    private PostgresServer(Func<Task<ChildProcess>> launch, ChildProcess process, string dataDirectory, bool throwaway, int port, string password)
     {
+        _launch = launch;
         _process = process;
         _dataDirectory = dataDirectory;
         _throwaway = throwaway;
@@ -47,6 +50,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public string Password { get; }
     public int ProcessId => _process.Id;
     public string LogFile => _process.LogFile;
+    public bool IsStopped => _process.HasExited;
 
     public static async Task<PostgresServer> StartAsync(PostgresServerOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -89,8 +93,8 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         // SIGINT is PostgreSQL's "fast shutdown": roll back sessions, checkpoint, exit.
-        var process = await ChildProcess.StartAsync(Resource, Path.Combine(bin, "postgres"), arguments, logFile, ChildProcess.SigInt, runAs);
-        var server = new PostgresServer(process, dataDirectory, throwaway, port, password);
+        Task<ChildProcess> Launch() => ChildProcess.StartAsync(Resource, Path.Combine(bin, "postgres"), arguments, logFile, ChildProcess.SigInt, runAs);
+        var server = new PostgresServer(Launch, await Launch(), dataDirectory, throwaway, port, password);
         try
         {
             await server.WaitUntilReadyAsync(options.StartTimeout, cancellationToken);
@@ -115,6 +119,45 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates the database unless it exists, and returns its connection string.</summary>
     public Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
         PostgresDatabases.CreateAsync(ConnectionString(), name, cancellationToken);
+
+    /// <summary>
+    /// An outage, as a stopped database server gives its clients: PostgreSQL's fast shutdown (every session cut, open
+    /// transactions rolled back) and connections refused until <see cref="StartAgainAsync"/>. What was committed stays.
+    /// Not an immediate shutdown (a crash): a throwaway server runs with fsync and synchronous commit off, so a crash would
+    /// lose commits that its clients were told had happened, an outage no production server (fsync on) has.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await _stateChange.WaitAsync();
+        try
+        {
+            await _process.StopAsync();
+        }
+        finally
+        {
+            _stateChange.Release();
+        }
+    }
+
+    /// <summary>Starts a stopped server again on the same data and port; returns once it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        await _stateChange.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_process.HasExited)
+            {
+                return;
+            }
+            await _process.DisposeAsync();
+            _process = await _launch();
+            await WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        finally
+        {
+            _stateChange.Release();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

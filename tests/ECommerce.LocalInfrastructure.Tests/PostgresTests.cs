@@ -67,3 +67,36 @@ public sealed class PostgresTests(TestInfrastructure infrastructure)
         Assert.Contains("not a valid database name", error.Message);
     }
 }
+
+/// <summary>A server of its own: the test stops it, which the shared server must never be.</summary>
+public sealed class PostgresOutageTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_stopped_server_refuses_connections_and_started_again_serves_the_data_committed_before_on_the_same_port()
+    {
+        await using var server = await Postgres.PostgresServer.StartAsync(cancellationToken: Cancellation);
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString()) { Pooling = false, Timeout = 3 }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(Cancellation);
+            await new NpgsqlCommand("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1), (2)", connection).ExecuteNonQueryAsync(Cancellation);
+        }
+
+        await server.StopAsync();
+
+        Assert.True(server.IsStopped);
+        await using (var refused = new NpgsqlConnection(connectionString))
+        {
+            await Assert.ThrowsAsync<NpgsqlException>(() => refused.OpenAsync(Cancellation));
+        }
+
+        await server.StartAgainAsync(Cancellation);
+
+        Assert.False(server.IsStopped);
+        await using var again = new NpgsqlConnection(connectionString);
+        await again.OpenAsync(Cancellation);
+        Assert.Equal(2L, await new NpgsqlCommand("SELECT count(*) FROM orders", again).ExecuteScalarAsync(Cancellation));
+    }
+}
