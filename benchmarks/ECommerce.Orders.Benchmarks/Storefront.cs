@@ -58,7 +58,8 @@ internal static class Storefront
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}");
+            // With the status, so a load generator can count errors by kind.
+            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}", null, response.StatusCode);
         }
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
