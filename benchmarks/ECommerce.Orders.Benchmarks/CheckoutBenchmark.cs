@@ -16,8 +16,17 @@ internal sealed record CheckoutResult(
     public double TransactionsPerCheckoutTotal => TransactionsPerCheckout.Values.Sum();
 }
 
+/// <summary>The closed-loop checkout load of <see cref="CheckoutBenchmark.RunAsync"/>.</summary>
+internal sealed record CheckoutLoad(int Concurrency, int WarmupSeconds, int Seconds, int PgbenchSeconds);
+
+/// <param name="LosersCharged">Payments in Payment's database still holding or taking money for an order that failed.</param>
+/// <param name="ChargedWithoutOrder">The provider's own records (the sandbox): authorizations on a card whose buyer has no
+/// paid order, still held or captured and not refunded; the shop's database could be wrong in the same way as the order.</param>
+/// <param name="RegistrationSeconds">Registering the buyers, before the sale (password hashing dominates).</param>
+/// <param name="PaidMs">Each paid order's PlaceOrder, from the sale's start, sorted.</param>
+/// <param name="RefusedMs">Each refused (failed) order's PlaceOrder, from the sale's start, sorted.</param>
 internal sealed record FlashSaleResult(string Mode, int Buyers, long Units, int Paid, int Failed, int Errors, double Seconds, long OnHand, long Reserved,
-    long LosersCharged);
+    long LosersCharged, int ChargedWithoutOrder, double RegistrationSeconds, double[] PaidMs, double[] RefusedMs);
 
 /// <summary>One mode's run: the checkout load with the database's transactions counted, pgbench on the same server, and the flash sale.</summary>
 internal static class CheckoutBenchmark
@@ -25,11 +34,12 @@ internal static class CheckoutBenchmark
     /// <summary>Customers per load worker, taken in turn, so Cart has emptied one's cart (OrderConfirmed) before it buys again.</summary>
     private const int CustomersPerWorker = 3;
 
-    public static async Task<Buyer[]> RegisterAsync(RunningShop shop, HttpClient provider, int count)
+    public static async Task<Buyer[]> RegisterAsync(RunningShop shop, HttpClient provider, int count, int concurrency = 4)
     {
         // Password hashing (PBKDF2, 210,000 iterations) makes registration the slow part of the set-up: a few at a time.
+        // Straight to Users over gRPC: through the edge, its sign-in rate limit (10 a minute per client) would pace it.
         var buyers = new Buyer[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
         {
             var registered = await shop.Users.RegisterAsync(new RegisterRequest
             {
@@ -67,7 +77,7 @@ internal static class CheckoutBenchmark
     /// waits until Cart has emptied their cart (a GET, not timed, rarely more than one). Database transactions are counted
     /// from an idle window before to one after, less the idle rate (outbox relays, the resumer, health checks).
     /// </summary>
-    public static async Task<CheckoutResult> RunAsync(RunningShop shop, global::Grpc.Core.Metadata admin, HttpClient provider, Options options, Action<string> log)
+    public static async Task<CheckoutResult> RunAsync(RunningShop shop, global::Grpc.Core.Metadata admin, HttpClient provider, CheckoutLoad options, Action<string> log)
     {
         var sku = await NewSkuAsync(shop, admin, 1_000_000);
         log($"{shop.Mode}: registering {options.Concurrency * CustomersPerWorker} customers");
@@ -158,15 +168,18 @@ internal static class CheckoutBenchmark
 
     /// <summary>
     /// <paramref name="buyersCount"/> customers, each with one unit of the same SKU in the cart and a quote, place their orders at
-    /// once through the REST edge; the SKU has <paramref name="units"/> units. Counts paid and failed orders, the stock left, and
-    /// authorizations or captures the losers were left with.
+    /// once through the REST edge; the SKU has <paramref name="units"/> units. Counts paid and failed orders and how long each
+    /// took, the stock left, and money the losers were left charged, by Payment's database and by the provider's own records.
     /// </summary>
     public static async Task<FlashSaleResult> FlashSaleAsync(RunningShop shop, global::Grpc.Core.Metadata admin, HttpClient provider, int buyersCount, long units,
-        Action<string> log)
+        Action<string> log, int registrationConcurrency = 4)
     {
         var sku = await NewSkuAsync(shop, admin, units);
-        log($"{shop.Mode}: flash sale: registering {buyersCount} buyers (password hashing: the slow part)");
-        var buyers = await RegisterAsync(shop, provider, buyersCount);
+        log($"{shop.Mode}: flash sale: registering {buyersCount} buyers, {registrationConcurrency} at a time (password hashing: the slow part)");
+        var registering = Stopwatch.StartNew();
+        var buyers = await RegisterAsync(shop, provider, buyersCount, registrationConcurrency);
+        var registrationSeconds = registering.Elapsed.TotalSeconds;
+        log($"{shop.Mode}: flash sale: {buyersCount} buyers registered in {registrationSeconds:N0} s");
         // Each buyer its own client address: 500 requests at once from one address would meet the edge's per-client limit.
         using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromMinutes(5));
         var quotes = new string[buyersCount];
@@ -184,12 +197,13 @@ internal static class CheckoutBenchmark
             await gate.Task;
             try
             {
-                return await Storefront.PlaceOrderAsync(clients.For(i), buyers[i], quotes[i]);
+                var (orderId, status) = await Storefront.PlaceOrderAsync(clients.For(i), buyers[i], quotes[i]);
+                return (OrderId: orderId, Status: status, Ms: clock.Elapsed.TotalMilliseconds);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 log($"{shop.Mode}: flash sale: {e.Message}");
-                return (OrderId: "", Status: "error");
+                return (OrderId: "", Status: "error", Ms: clock.Elapsed.TotalMilliseconds);
             }
         }).ToArray();
         gate.SetResult();
@@ -205,7 +219,11 @@ internal static class CheckoutBenchmark
             Parameters = { new() { Value = losers } },
         };
         var losersCharged = (long)(await charged.ExecuteScalarAsync())!;
+        var paidCards = Enumerable.Range(0, buyersCount).Where(i => placed[i].Status == "ORDER_STATUS_FULFILLING").Select(i => buyers[i].PaymentMethodToken).ToHashSet();
+        var chargedWithoutOrder = await ProviderRecords.ChargedCardsAsync(provider, buyers.Select(buyer => buyer.PaymentMethodToken).ToHashSet(), paidCards);
         return new FlashSaleResult(shop.Mode, buyersCount, units, placed.Count(order => order.Status == "ORDER_STATUS_FULFILLING"), losers.Length,
-            placed.Count(order => order.Status == "error"), seconds, stock.OnHand, stock.Reserved, losersCharged);
+            placed.Count(order => order.Status == "error"), seconds, stock.OnHand, stock.Reserved, losersCharged, chargedWithoutOrder, registrationSeconds,
+            [.. placed.Where(order => order.Status == "ORDER_STATUS_FULFILLING").Select(order => order.Ms).Order()],
+            [.. placed.Where(order => order.Status == "ORDER_STATUS_FAILED").Select(order => order.Ms).Order()]);
     }
 }

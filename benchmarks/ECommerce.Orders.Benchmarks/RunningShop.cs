@@ -80,6 +80,27 @@ internal sealed class RunningShop : IAsyncDisposable
     public Uri ServiceUrl(string service, string endpoint) =>
         Mode == "monolith" ? _app.GetEndpoint("monolith", $"{service}-{endpoint}") : _app.GetEndpoint(service, endpoint);
 
+    /// <summary>
+    /// The process id of each resource that runs as a process of its own (the services or the monolith, the sandboxes,
+    /// PostgreSQL's postmaster, Redis), as the dashboard shows it ("executable.pid" in the resource's snapshot). Kafka runs
+    /// inside the AppHost, which here is this process.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> ProcessIds()
+    {
+        var notifications = _app.Services.GetRequiredService<ResourceNotificationService>();
+        var processIds = new Dictionary<string, int>();
+        foreach (var resource in _app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        {
+            if (notifications.TryGetCurrentState(resource.Name, out var state) &&
+                state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } value &&
+                int.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var processId))
+            {
+                processIds[resource.Name] = processId;
+            }
+        }
+        return processIds;
+    }
+
     public NpgsqlConnection Database(string name) =>
         new(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name, Pooling = false }.ConnectionString);
 

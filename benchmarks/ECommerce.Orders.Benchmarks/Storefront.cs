@@ -46,19 +46,25 @@ internal static class Storefront
         return !cart.TryGetProperty("lines", out var lines) || lines.GetArrayLength() == 0;
     }
 
-    private static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, Buyer buyer)
+    /// <summary>One REST call as <paramref name="buyer"/>, or anonymously without one; the answer's JSON, or an
+    /// <see cref="HttpRequestException"/> with the status.</summary>
+    public static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, Buyer? buyer)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, options: Web);
         }
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer.AccessToken);
+        if (buyer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer.AccessToken);
+        }
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}");
+            // With the status, so a load generator can count errors by kind.
+            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}", null, response.StatusCode);
         }
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();

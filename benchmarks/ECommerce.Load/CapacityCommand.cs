@@ -1,0 +1,147 @@
+using System.CommandLine;
+using ECommerce.Hosting.Benchmarks;
+using ECommerce.Orders.Benchmarks;
+using ECommerce.Testing;
+
+namespace ECommerce.Load;
+
+/// <summary>
+/// `capacity`: the arrival rate ramped in steps until overall p99 passes the limit (or an arrival fails); per mode the highest
+/// checkout rate sustained, PostgreSQL's write ceiling (pgbench) on the same server, and the CPU each process spent per
+/// checkout in the best sustained step.
+/// </summary>
+internal static class CapacityCommand
+{
+    private sealed record Step(WindowFigures Window, IReadOnlyDictionary<string, double> CpuSeconds, bool Sustained);
+
+    private sealed record ModeCapacity(string Mode, IReadOnlyList<Step> Steps, double PgbenchTps)
+    {
+        public Step? Best => Steps.Where(step => step.Sustained).MaxBy(step => step.Window.CheckoutsPerSecond);
+    }
+
+    private sealed record CapacitySettings(string[] Modes, double Start, double StepBy, int StepSeconds, double MaxRate, int P99LimitMs, TrafficMix Mix,
+        ArrivalSchedule Schedule, int Shoppers, int TimeoutSeconds, int PgbenchClients, int PgbenchSeconds);
+
+    public static Command Create()
+    {
+        var mode = CommandOptions.Mode(allowBoth: true);
+        var start = CommandOptions.PositiveRate("--start", 1, "Arrivals per second of the first step");
+        var step = CommandOptions.PositiveRate("--step", 2, "Arrivals per second added at each step");
+        var stepSeconds = CommandOptions.Positive("--step-seconds", 20, "Seconds of arrivals per step");
+        var maxRate = CommandOptions.PositiveRate("--max-rate", 200, "Arrivals per second the ramp never passes");
+        var p99Limit = CommandOptions.Positive("--p99-ms", 500, "A step is sustained when overall p99 stays under this and no arrival fails");
+        var mix = CommandOptions.Mix();
+        var schedule = CommandOptions.Schedule();
+        var shoppers = CommandOptions.Positive("--shoppers", 48, "Signed-in shoppers for cart and checkout arrivals");
+        var timeout = CommandOptions.TimeoutSeconds();
+        var pgbenchClients = CommandOptions.Positive("--pgbench-clients", 16, "pgbench clients for PostgreSQL's write ceiling");
+        var pgbenchSeconds = CommandOptions.Positive("--pgbench-seconds", 10, "pgbench seconds");
+        var command = new Command("capacity", "Ramps the arrival rate in steps: the highest checkout rate sustained with overall p99 under --p99-ms")
+        {
+            mode, start, step, stepSeconds, maxRate, p99Limit, mix, schedule, shoppers, timeout, pgbenchClients, pgbenchSeconds,
+        };
+        command.SetAction(async (parsed, _) => await RunAsync(new CapacitySettings(CommandOptions.Modes(parsed.GetValue(mode)!), parsed.GetValue(start),
+            parsed.GetValue(step), parsed.GetValue(stepSeconds), parsed.GetValue(maxRate), parsed.GetValue(p99Limit), parsed.GetValue(mix)!,
+            parsed.GetValue(schedule), parsed.GetValue(shoppers), parsed.GetValue(timeout), parsed.GetValue(pgbenchClients), parsed.GetValue(pgbenchSeconds))));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CapacitySettings settings)
+    {
+        var report = Report.Start($"modes {string.Join(", ", settings.Modes)}; from {settings.Start}/s by {settings.StepBy}/s, {settings.StepSeconds} s steps, " +
+            $"up to {settings.MaxRate}/s, p99 limit {settings.P99LimitMs} ms; mix {settings.Mix}");
+        var capacities = new List<ModeCapacity>();
+        foreach (var mode in settings.Modes)
+        {
+            capacities.Add(await RampAsync(mode, settings));
+        }
+
+        report.Heading("Shop capacity (open-loop ramp)");
+        report.Line($"Open-loop arrivals through the REST edge ({settings.Schedule.ToString().ToLowerInvariant()} schedule), mix {settings.Mix}, from {settings.Start}/s " +
+            $"adding {settings.StepBy}/s every {settings.StepSeconds} s. A step is **sustained** when overall p99 (from the scheduled start, successful arrivals) " +
+            $"is under {settings.P99LimitMs} ms and no arrival failed; the ramp stops at the first step that is not. Checkouts/s: paid orders over the time until " +
+            $"the step's last arrival finished. pgbench: TPC-B-like, {settings.PgbenchClients} clients, {settings.PgbenchSeconds} s, on the shop's PostgreSQL (fsync on) after the ramp.");
+        report.Line();
+        report.Line("| mode | best sustained arrivals/s | **checkouts/s** | overall p99 ms | pgbench tps | checkouts / pgbench tps |");
+        report.Line("|---|---:|---:|---:|---:|---:|");
+        foreach (var capacity in capacities)
+        {
+            var best = capacity.Best;
+            report.Line(best is null
+                ? $"| {capacity.Mode} | none | – | – | {capacity.PgbenchTps:N0} | – |"
+                : $"| {capacity.Mode} | {best.Window.Rate:N1} | **{best.Window.CheckoutsPerSecond:N2}** | {Report.Ms(best.Window.Overall.P99Ms)} | {capacity.PgbenchTps:N0} | " +
+                  $"{best.Window.CheckoutsPerSecond / capacity.PgbenchTps:P2} |");
+        }
+        foreach (var capacity in capacities)
+        {
+            report.Line();
+            report.Line($"## {capacity.Mode}: steps");
+            report.Line();
+            report.Line("| arrivals/s | completed/s | checkouts/s | p50 ms | p95 ms | p99 ms | most in flight | errors | sustained |");
+            report.Line("|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            foreach (var step in capacity.Steps)
+            {
+                var overall = step.Window.Overall;
+                report.Line($"| {step.Window.Rate:N1} | {overall.CompletedPerSecond:N2} | {step.Window.CheckoutsPerSecond:N2} | {Report.Ms(overall.P50Ms)} | " +
+                    $"{Report.Ms(overall.P95Ms)} | {Report.Ms(overall.P99Ms)} | {step.Window.MostInFlight} | {Report.Errors(overall.Errors)} | {(step.Sustained ? "yes" : "no")} |");
+            }
+            if (capacity.Best is { } best)
+            {
+                report.Line();
+                report.Line($"Routes in the best sustained step ({best.Window.Rate:N1} arrivals/s):");
+                report.Line();
+                report.RouteTable(best.Window);
+                report.Line();
+                report.Line($"CPU seconds per paid checkout in that step, by process ({best.Window.PaidCheckouts} checkouts; the CPU of the whole mix, " +
+                    "browsing and searching included, divided by the checkouts; utime + stime from /proc, each resource with its child processes):");
+                report.Line();
+                report.Line("| process | CPU s in the step | CPU s per checkout |");
+                report.Line("|---|---:|---:|");
+                foreach (var (process, seconds) in best.CpuSeconds.OrderByDescending(entry => entry.Value))
+                {
+                    report.Line($"| {process} | {seconds:N2} | {(best.Window.PaidCheckouts == 0 ? "–" : (seconds / best.Window.PaidCheckouts).ToString("N3", System.Globalization.CultureInfo.InvariantCulture))} |");
+                }
+                var total = best.CpuSeconds.Values.Sum();
+                report.Line($"| **all** | {total:N2} | {(best.Window.PaidCheckouts == 0 ? "–" : (total / best.Window.PaidCheckouts).ToString("N3", System.Globalization.CultureInfo.InvariantCulture))} |");
+            }
+        }
+        // Not sustaining even the first step is a finding, not a broken invariant; a step's failed arrivals are in its row.
+        return 0;
+    }
+
+    private static async Task<ModeCapacity> RampAsync(string mode, CapacitySettings settings)
+    {
+        Report.Log($"{mode}: starting the AppHost");
+        await using var shop = await RunningShop.StartAsync(mode, CancellationToken.None);
+        var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
+        using var provider = await shop.PaymentProviderAsync();
+        var seeded = await SeededShop.CreateAsync(shop, admin, provider, settings.Shoppers, Report.Log);
+        using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        var journeys = new ShopperJourneys(seeded, new EdgeLanes(clients));
+        Report.Log($"{mode}: 5 s warm-up at {settings.Start}/s");
+        await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, settings.Start, TimeSpan.FromSeconds(5), seed: 1);
+        await journeys.SettleAsync();
+
+        var steps = new List<Step>();
+        for (var (rate, n) = (settings.Start, 0); rate <= settings.MaxRate + 1e-9; rate += settings.StepBy, n++)
+        {
+            var cpuBefore = ProcessCpu.Read(shop);
+            var window = await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, rate, TimeSpan.FromSeconds(settings.StepSeconds), seed: 100 + n);
+            await journeys.SettleAsync();
+            var cpu = ProcessCpu.Minus(ProcessCpu.Read(shop), cpuBefore);
+            var sustained = window.Overall.ErrorCount == 0 && window.Overall.P99Ms < settings.P99LimitMs;
+            steps.Add(new Step(window, cpu, sustained));
+            Report.Log($"{mode}: {rate:N1} arrivals/s → {window.Overall.CompletedPerSecond:N2} completed/s, {window.CheckoutsPerSecond:N2} checkouts/s, " +
+                $"p99 {Report.Ms(window.Overall.P99Ms)} ms, errors {Report.Errors(window.Overall.Errors)}: {(sustained ? "sustained" : "not sustained, the ramp ends")}");
+            if (!sustained)
+            {
+                break;
+            }
+        }
+
+        Report.Log($"{mode}: pgbench, {settings.PgbenchClients} clients, {settings.PgbenchSeconds} s");
+        var tps = await Database.PgbenchTpsAsync(shop, settings.PgbenchClients, settings.PgbenchSeconds);
+        Report.Log($"{mode}: pgbench {tps:N0} tps; stopping");
+        return new ModeCapacity(mode, steps, tps);
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using ECommerce.Benchmarking;
+using ECommerce.Orders.Benchmarks;
+using ECommerce.Testing;
+
+namespace ECommerce.Load;
+
+/// <summary>`flash-sale`: many signed-in buyers at once for the few units of one SKU, and the invariants checked after.</summary>
+internal static class FlashSaleCommand
+{
+    public static Command Create()
+    {
+        var mode = CommandOptions.Mode(allowBoth: false);
+        var buyers = CommandOptions.Positive("--buyers", 2000, "Signed-in buyers, each placing an order for one unit at the same moment");
+        var units = CommandOptions.Positive("--units", 100, "Units of the SKU on sale");
+        var registrationConcurrency = CommandOptions.Positive("--registration-concurrency", 8,
+            "Buyers registered at once before the sale (password hashing makes it CPU-bound: more than a few per core gains nothing)");
+        var command = new Command("flash-sale", "--buyers buyers place their orders at once for --units units of one SKU") { mode, buyers, units, registrationConcurrency };
+        command.SetAction(async (parsed, _) => await RunAsync(parsed.GetValue(mode)!, parsed.GetValue(buyers), parsed.GetValue(units), parsed.GetValue(registrationConcurrency)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string mode, int buyers, int units, int registrationConcurrency)
+    {
+        var report = Report.Start($"{mode}: flash sale, {buyers} buyers of {units} units");
+        Report.Log($"{mode}: starting the AppHost");
+        FlashSaleResult sale;
+        await using (var shop = await RunningShop.StartAsync(mode, CancellationToken.None))
+        {
+            var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
+            using var provider = await shop.PaymentProviderAsync();
+            sale = await CheckoutBenchmark.FlashSaleAsync(shop, admin, provider, buyers, units, Report.Log, registrationConcurrency);
+            Report.Log($"{mode}: {sale.Paid} paid, {sale.Failed} refused, {sale.Errors} errors in {sale.Seconds:N1} s; stopping");
+        }
+
+        var checks = new (string What, bool Holds, string Found)[]
+        {
+            ($"paid orders = {units} units", sale.Paid == units, $"{sale.Paid}"),
+            ("every other buyer refused (no errors, no answer missing)", sale.Failed == buyers - sale.Paid && sale.Errors == 0, $"{sale.Failed} refused, {sale.Errors} errors"),
+            ("no charge without a paid order, by the provider's records (held or captured, not refunded)", sale.ChargedWithoutOrder == 0, $"{sale.ChargedWithoutOrder} cards"),
+            ("no payment of a refused order holding money, by Payment's database", sale.LosersCharged == 0, $"{sale.LosersCharged} payments"),
+            ("no reservation left behind (Catalog: reserved = 0)", sale.Reserved == 0, $"reserved {sale.Reserved}"),
+            ("sold out (Catalog: on hand = 0)", sale.OnHand == 0, $"on hand {sale.OnHand}"),
+        };
+
+        report.Heading($"Flash sale ({mode})");
+        report.Line($"{buyers} signed-in buyers, each with one unit in the cart and a shipping quote, place their orders at the same moment through the REST edge " +
+            $"for one SKU with {units} units (PlaceOrder: reserve, authorize, ship, capture, commit, confirm). Each buyer has a card of their own at the payment sandbox, " +
+            "so the provider's records tell whose card holds money.");
+        report.Line();
+        report.Line($"Before the sale: {buyers} buyers registered in **{sale.RegistrationSeconds:N0} s** ({buyers / sale.RegistrationSeconds:N1}/s, " +
+            $"{registrationConcurrency} at a time, straight to Users over gRPC; PBKDF2 password hashing is the cost).");
+        report.Line();
+        report.Line("| outcome | orders | p50 ms | p99 ms | last ms |");
+        report.Line("|---|---:|---:|---:|---:|");
+        report.Line($"| paid | {sale.Paid} | {Report.Ms(Measurements.Percentile(sale.PaidMs, 0.50))} | {Report.Ms(Measurements.Percentile(sale.PaidMs, 0.99))} | {Report.Ms(sale.PaidMs.LastOrDefault(double.NaN))} |");
+        report.Line($"| refused | {sale.Failed} | {Report.Ms(Measurements.Percentile(sale.RefusedMs, 0.50))} | {Report.Ms(Measurements.Percentile(sale.RefusedMs, 0.99))} | {Report.Ms(sale.RefusedMs.LastOrDefault(double.NaN))} |");
+        report.Line($"| error (no answer) | {sale.Errors} | | | |");
+        report.Line();
+        report.Line($"The sale took {sale.Seconds:N1} s from the first order sent to the last answer; times from that moment.");
+        report.Line();
+        report.Line("| invariant | holds | found |");
+        report.Line("|---|---|---|");
+        foreach (var (what, holds, found) in checks)
+        {
+            report.Line($"| {what} | {(holds ? "yes" : "**NO**")} | {found} |");
+        }
+        return checks.All(check => check.Holds) ? 0 : 1;
+    }
+}

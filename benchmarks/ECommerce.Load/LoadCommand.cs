@@ -1,0 +1,90 @@
+using System.CommandLine;
+using ECommerce.Hosting.Benchmarks;
+using ECommerce.Orders.Benchmarks;
+using ECommerce.Testing;
+
+namespace ECommerce.Load;
+
+/// <summary>`load`: open-loop mixed traffic at a fixed arrival rate, per route offered and completed/s, latency and errors.</summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var mode = CommandOptions.Mode(allowBoth: true);
+        var rate = CommandOptions.PositiveRate("--rate", 5, "Arrivals per second, all routes together");
+        var seconds = CommandOptions.Positive("--seconds", 30, "Seconds of measured arrivals per mode");
+        var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds at the same rate first (JIT, pools, caches)", DefaultValueFactory = _ => 5 };
+        var mix = CommandOptions.Mix();
+        var schedule = CommandOptions.Schedule();
+        var shoppers = new Option<int?>("--shoppers") { Description = "Signed-in shoppers for cart and checkout (default: enough for ~10 s of those arrivals, at least 16)" };
+        var timeout = CommandOptions.TimeoutSeconds();
+        var command = new Command("load", "Open-loop arrivals at --rate per second, each to a route picked by --mix weights") { mode, rate, seconds, warmup, mix, schedule, shoppers, timeout };
+        command.SetAction(async (parsed, _) =>
+        {
+            var settings = new LoadSettings(CommandOptions.Modes(parsed.GetValue(mode)!), parsed.GetValue(rate), parsed.GetValue(seconds),
+                Math.Max(0, parsed.GetValue(warmup)), parsed.GetValue(mix)!, parsed.GetValue(schedule), parsed.GetValue(shoppers), parsed.GetValue(timeout));
+            return await RunAsync(settings);
+        });
+        return command;
+    }
+
+    private sealed record LoadSettings(string[] Modes, double Rate, int Seconds, int WarmupSeconds, TrafficMix Mix, ArrivalSchedule Schedule,
+        int? Shoppers, int TimeoutSeconds)
+    {
+        /// <summary>Enough that cart and checkout arrivals of ~10 s (each holds a shopper until it ends) find one free.</summary>
+        public int ShopperCount => Shoppers ?? Math.Max(16, (int)Math.Ceiling(Rate * (Mix.Share(Route.Cart) + Mix.Share(Route.Checkout)) * 10));
+    }
+
+    private static async Task<int> RunAsync(LoadSettings settings)
+    {
+        var report = Report.Start($"modes {string.Join(", ", settings.Modes)}; {settings.Rate} arrivals/s ({settings.Schedule}) for " +
+            $"{settings.WarmupSeconds} s warm-up + {settings.Seconds} s; mix {settings.Mix}; {settings.ShopperCount} shoppers");
+        var results = new List<(string Mode, WindowFigures Window, SeededShop Seeded, ShopperJourneys Journeys)>();
+        foreach (var mode in settings.Modes)
+        {
+            Report.Log($"{mode}: starting the AppHost");
+            await using var shop = await RunningShop.StartAsync(mode, CancellationToken.None);
+            var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
+            using var provider = await shop.PaymentProviderAsync();
+            var seeded = await SeededShop.CreateAsync(shop, admin, provider, settings.ShopperCount, Report.Log);
+            using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+            var journeys = new ShopperJourneys(seeded, new EdgeLanes(clients));
+            if (settings.WarmupSeconds > 0)
+            {
+                Report.Log($"{mode}: {settings.WarmupSeconds} s warm-up at {settings.Rate}/s");
+                await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, settings.Rate, TimeSpan.FromSeconds(settings.WarmupSeconds), seed: 1);
+                await journeys.SettleAsync();
+            }
+            Report.Log($"{mode}: {settings.Seconds} s at {settings.Rate} arrivals/s");
+            var window = await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, settings.Rate, TimeSpan.FromSeconds(settings.Seconds), seed: 2);
+            await journeys.SettleAsync();
+            Report.Log($"{mode}: {window.Overall.Completed} of {window.Overall.Offered} arrivals completed, p99 {Report.Ms(window.Overall.P99Ms)} ms, " +
+                $"{window.PaidCheckouts} paid checkouts; stopping");
+            results.Add((mode, window, seeded, journeys));
+        }
+
+        report.Heading("Shop load (open loop)");
+        report.Line($"{settings.Rate} arrivals/s ({settings.Schedule.ToString().ToLowerInvariant()} schedule) for {settings.Seconds} s after {settings.WarmupSeconds} s of warm-up, " +
+            $"through the REST edge; mix {settings.Mix}. Latency from each arrival's scheduled start; percentiles over the arrivals that succeeded; " +
+            $"completed/s over the time until the window's last arrival finished. Timeout {settings.TimeoutSeconds} s.");
+        var failures = new List<string>();
+        foreach (var (mode, window, seeded, journeys) in results)
+        {
+            report.Line();
+            report.Line($"## {mode}");
+            report.Line();
+            report.RouteTable(window);
+            report.Line();
+            report.Line($"Checkouts: **{window.CheckoutsPerSecond:N2} paid orders/s** ({window.PaidCheckouts} paid). Most arrivals in flight at once: {window.MostInFlight}; " +
+                $"the last finished {window.DrainSeconds:N1} s after the window. {seeded.ShopperCount} shoppers, {seeded.RetiredShoppers} retired after an error; " +
+                $"{journeys.HousekeepingReads} untimed cart reads waiting for carts to empty after orders.");
+            if (window.Overall.ErrorCount > 0)
+            {
+                failures.Add($"{mode}: {window.Overall.ErrorCount} arrivals failed ({Report.Errors(window.Overall.Errors)})");
+            }
+        }
+        report.Line();
+        report.Line(failures.Count == 0 ? "Every arrival succeeded and every checkout was paid." : $"NOT AS IT MUST BE: {string.Join("; ", failures)}.");
+        return failures.Count == 0 ? 0 : 1;
+    }
+}
