@@ -101,6 +101,10 @@ internal sealed class RunningShop : IAsyncDisposable
         return processIds;
     }
 
+    /// <summary>Runs a resource's command, as its button in the dashboard does (e.g. the outage commands of PostgreSQL and Kafka).</summary>
+    public Task<ExecuteCommandResult> CommandAsync(string resource, string command) =>
+        _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
+
     public NpgsqlConnection Database(string name) =>
         new(new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name, Pooling = false }.ConnectionString);
 

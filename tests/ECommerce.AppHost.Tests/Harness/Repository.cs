@@ -7,7 +7,7 @@ public static class Repository
 
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
-    /// <summary>The built assembly of a project at the repository's root, e.g. ECommerce.Monolith.</summary>
+    /// <summary>The built assembly of a project by its folder in the repository, e.g. ECommerce.Monolith or benchmarks/ECommerce.Load.</summary>
     public static string OutputAssembly(string project) =>
-        Path.Combine(Root, project, "bin", Configuration, "net10.0", $"{project}.dll");
+        Path.Combine(Root, project, "bin", Configuration, "net10.0", $"{Path.GetFileName(project)}.dll");
 }

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+
+namespace ECommerce.Load;
+
+/// <summary>One promise of the shop, checked from the databases and the provider's records after a run: its figure and whether it held.</summary>
+internal sealed record Invariant(string Name, string Figure, bool Held);
+
+/// <summary>
+/// What must be true of the shop whatever failed during a run, read from where the truth lives: every service's own database
+/// and the payment provider's records (the customer's bank statement), never from what the load generator was told.
+/// </summary>
+internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, HttpClient provider)
+{
+    /// <summary>Orders whose money is taken and stock committed (a later cancellation or refund gives both back).</summary>
+    private static readonly string[] PaidStatuses = ["paid", "fulfilling", "shipped", "delivered"];
+
+    /// <summary>Service databases with an outbox or processed-event records (Logging has neither).</summary>
+    private static readonly string[] EventDatabases = ["users", "catalog", "search", "cart", "payment", "shipping", "orders"];
+
+    /// <summary>On hand of every SKU now: taken before the load, it is the "initial stock" the last invariant compares with.</summary>
+    public async Task<Dictionary<string, long>> StockAsync()
+    {
+        await using var catalog = await OpenAsync("catalog");
+        await using var command = new NpgsqlCommand("SELECT sku, on_hand FROM variants", catalog);
+        await using var reader = await command.ExecuteReaderAsync();
+        var stock = new Dictionary<string, long>();
+        while (await reader.ReadAsync())
+        {
+            stock[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return stock;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="patience"/> for every order to finish its checkout (the resumer picks up what crashed
+    /// participants left), then checks every invariant; <paramref name="initialStock"/> is <see cref="StockAsync"/> before the run.
+    /// </summary>
+    public async Task<IReadOnlyList<Invariant>> CheckAsync(IReadOnlyDictionary<string, long> initialStock, TimeSpan patience, Action<string> log)
+    {
+        var settled = await OrdersSettledAsync(patience, log);
+        return
+        [
+            settled,
+            await PaidOrdersHaveCommittedStockAsync(),
+            .. await CapturesAsync(),
+            await StockAddsUpAsync(initialStock),
+            await NoReservationLeftBehindAsync(),
+            await EveryEventAppliedOnceAsync(),
+        ];
+    }
+
+    private async Task<Invariant> OrdersSettledAsync(TimeSpan patience, Action<string> log)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var orders = await OpenAsync("orders");
+            await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE saga_state <> 'done') FROM orders", orders);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var (all, unfinished) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (unfinished == 0 || clock.Elapsed > patience)
+            {
+                return new Invariant("every accepted order reaches a final state once the faults stop",
+                    $"{all:N0} orders, {unfinished:N0} still in their checkout {clock.Elapsed.TotalSeconds:N0} s after the faults stopped", unfinished == 0);
+            }
+            log($"waiting for {unfinished} of {all} orders to finish their checkout");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private async Task<Invariant> PaidOrdersHaveCommittedStockAsync()
+    {
+        var paid = await PaidOrderIdsAsync();
+        await using var catalog = await OpenAsync("catalog");
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM reservations WHERE order_id = ANY($1) AND status = 'committed'", catalog)
+        {
+            Parameters = { new() { Value = paid.Select(id => id.ToString()).ToArray() } },
+        };
+        var committed = (long)(await command.ExecuteScalarAsync())!;
+        return new Invariant("no order is paid without its stock committed",
+            $"{paid.Count:N0} paid orders, {committed:N0} with their reservation committed in Catalog", committed == paid.Count);
+    }
+
+    /// <summary>The provider's captures against the Payment ledger and the orders: none without a paid order, none twice.</summary>
+    private async Task<Invariant[]> CapturesAsync()
+    {
+        using var document = JsonDocument.Parse(await provider.GetStringAsync("/v1/authorizations"));
+        // Money the provider holds: captured and not refunded.
+        var held = document.RootElement.GetProperty("data").EnumerateArray()
+            .Where(authorization => authorization.GetProperty("amount_captured").GetInt64() > authorization.GetProperty("amount_refunded").GetInt64())
+            .Select(authorization => (Id: authorization.GetProperty("id").GetString()!, PaymentId: authorization.GetProperty("reference").GetString()!,
+                Amount: authorization.GetProperty("amount_captured").GetInt64() - authorization.GetProperty("amount_refunded").GetInt64()))
+            .ToList();
+
+        var ledger = new Dictionary<string, (string OrderId, long Held)>();
+        await using (var payment = await OpenAsync("payment"))
+        await using (var command = new NpgsqlCommand("SELECT payment_id::text, order_id, captured_minor - refunded_minor FROM payments WHERE payment_id::text = ANY($1)", payment)
+        {
+            Parameters = { new() { Value = held.Select(capture => capture.PaymentId).ToArray() } },
+        })
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ledger[reader.GetString(0)] = (reader.GetString(1), reader.GetInt64(2));
+            }
+        }
+        var paid = (await PaidOrderIdsAsync()).Select(id => id.ToString()).ToHashSet();
+        var withoutOrder = held.Count(capture => !ledger.TryGetValue(capture.PaymentId, out var entry) || !paid.Contains(entry.OrderId));
+        var notInLedger = held.Count(capture => !ledger.TryGetValue(capture.PaymentId, out var entry) || entry.Held != capture.Amount);
+        var twice = held.Where(capture => ledger.ContainsKey(capture.PaymentId)).GroupBy(capture => ledger[capture.PaymentId].OrderId).Count(order => order.Count() > 1);
+        return
+        [
+            new Invariant("no capture exists without a paid order",
+                $"{held.Count:N0} captures held at the provider, {withoutOrder:N0} without a paid order", withoutOrder == 0),
+            new Invariant("no double capture; the provider's records match the Payment ledger",
+                $"{twice:N0} orders captured more than once; {notInLedger:N0} captures the ledger does not show as held", twice == 0 && notInLedger == 0),
+        ];
+    }
+
+    private async Task<Invariant> StockAddsUpAsync(IReadOnlyDictionary<string, long> initialStock)
+    {
+        var sold = new Dictionary<string, long>();
+        await using (var orders = await OpenAsync("orders"))
+        await using (var command = new NpgsqlCommand(
+            "SELECT l.sku, sum(l.quantity)::bigint FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = ANY($1) GROUP BY l.sku", orders)
+        {
+            Parameters = { new() { Value = PaidStatuses } },
+        })
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                sold[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        var now = await StockAsync();
+        var wrong = sold.Keys.Union(initialStock.Keys)
+            .Where(sku => now.GetValueOrDefault(sku) != initialStock.GetValueOrDefault(sku) - sold.GetValueOrDefault(sku))
+            .ToList();
+        return new Invariant("stock equals initial stock minus units sold",
+            $"{sold.Values.Sum():N0} units sold of {sold.Count:N0} SKUs; {wrong.Count:N0} SKUs off" +
+            (wrong.Count == 0 ? "" : $" (e.g. {wrong[0]}: {initialStock.GetValueOrDefault(wrong[0])} - {sold.GetValueOrDefault(wrong[0])} ≠ {now.GetValueOrDefault(wrong[0])})"),
+            wrong.Count == 0);
+    }
+
+    private async Task<Invariant> NoReservationLeftBehindAsync()
+    {
+        await using var catalog = await OpenAsync("catalog");
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM reservations WHERE status = 'reserved'), (SELECT coalesce(sum(reserved), 0)::bigint FROM variants)", catalog);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (open, units) = (reader.GetInt64(0), reader.GetInt64(1));
+        return new Invariant("no reservation is left behind", $"{open:N0} reservations still open, {units:N0} units held", open == 0 && units == 0);
+    }
+
+    /// <summary>
+    /// Every event a service's outbox holds was published, and every consumer applied each event of the types it takes exactly
+    /// once: its processed-event records (one per consumer group and event, by their primary key) against every outbox.
+    /// </summary>
+    private async Task<Invariant> EveryEventAppliedOnceAsync()
+    {
+        var published = new List<(Guid Id, string Type)>();
+        var unpublished = 0L;
+        var applied = new Dictionary<(string Database, string Group), (HashSet<string> Types, HashSet<Guid> Events)>();
+        foreach (var name in EventDatabases)
+        {
+            await using var connection = await OpenAsync(name);
+            await using (var outbox = new NpgsqlCommand("SELECT event_id, event_type, published_at IS NULL FROM outbox_events", connection))
+            await using (var reader = await outbox.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    published.Add((reader.GetGuid(0), reader.GetString(1)));
+                    unpublished += reader.GetBoolean(2) ? 1 : 0;
+                }
+            }
+            await using (var processed = new NpgsqlCommand("SELECT consumer_group, event_type, event_id FROM processed_events", connection))
+            await using (var reader = await processed.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    var key = (name, reader.GetString(0));
+                    if (!applied.TryGetValue(key, out var consumer))
+                    {
+                        applied[key] = consumer = ([], []);
+                    }
+                    consumer.Types.Add(reader.GetString(1));
+                    consumer.Events.Add(reader.GetGuid(2));
+                }
+            }
+        }
+        // A consumer takes the event types it has records of; each event of those types must be among its records.
+        var expected = applied.Values.Sum(consumer => published.Count(@event => consumer.Types.Contains(@event.Type)));
+        var missing = applied.Values.Sum(consumer => published.Count(@event => consumer.Types.Contains(@event.Type) && !consumer.Events.Contains(@event.Id)));
+        return new Invariant("every domain event was applied once",
+            $"{published.Count:N0} events in the outboxes, {unpublished:N0} not published; {expected:N0} applications due to {applied.Count} consumers, {missing:N0} missing",
+            unpublished == 0 && missing == 0);
+    }
+
+    private async Task<List<Guid>> PaidOrderIdsAsync()
+    {
+        await using var orders = await OpenAsync("orders");
+        await using var command = new NpgsqlCommand("SELECT id FROM orders WHERE status = ANY($1)", orders) { Parameters = { new() { Value = PaidStatuses } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(string name)
+    {
+        var connection = database(name);
+        await connection.OpenAsync();
+        return connection;
+    }
+}
