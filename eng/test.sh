@@ -44,6 +44,12 @@ set -e
 summary=$(grep -E '^(Passed|Failed)!' "$work/test.log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
   awk '{f+=$1; p+=$2; s+=$3} END {printf "%d %d %d", p, f, s}')
 read -r passed failed skipped <<<"${summary:-0 0 0}"
+# A test host that crashed or hung is aborted without a "Failed!" line: its tests count as one failure, and it is named.
+aborted=$(grep -c '^Test Run Aborted' "$work/test.log" || true)
+if [ "$aborted" -ne 0 ]; then
+  echo "test: $aborted test run(s) aborted (a test host crashed or hung); see 'The active test run was aborted' above" >&2
+  failed=$((failed + aborted))
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$skipped" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1

@@ -12,24 +12,43 @@ public static class Loopback
 
     /// <summary>
     /// A port that was free a moment ago, and never handed out before by this process: several can be chosen
-    /// before any is bound (a run's dashboard, servers and services), and the kernel may offer one twice.
+    /// before any is bound (a run's dashboard, servers and services). Chosen at random below the kernel's ephemeral range
+    /// (<c>net.ipv4.ip_local_port_range</c>), never from it: between being handed out and being bound, an ephemeral port can
+    /// be taken by any socket bound to port 0 (the Kafka mock brokers) or as the source port of an outgoing connection, and
+    /// then the service's callers reach the wrong server (seen in CI: gRPC clients talking HTTP/2 to a Kafka broker).
     /// </summary>
     public static int FreePort()
     {
+        var (first, last) = Allocatable.Value;
         while (true)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var port = Random.Shared.Next(first, last + 1);
             lock (HandedOut)
             {
-                if (HandedOut.Add(port))
+                if (!HandedOut.Contains(port) && IsPortFree(port))
                 {
+                    HandedOut.Add(port);
                     return port;
                 }
             }
         }
     }
+
+    /// <summary>Ports below the ephemeral range, from 10000 (above the well-known and most registered services' ports).</summary>
+    private static readonly Lazy<(int First, int Last)> Allocatable = new(() =>
+    {
+        var ephemeralFirst = 32768;
+        try
+        {
+            ephemeralFirst = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '],
+                StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        // A kernel configured with almost no room below its ephemeral range: use the range above it instead.
+        return ephemeralFirst > 11000 ? (10000, ephemeralFirst - 1) : (61000, 65535);
+    });
 
     public static bool IsPortFree(int port)
     {
