@@ -85,10 +85,12 @@ internal static class CapacityCommand
                 report.Line($"| {step.Window.Rate:N1} | {overall.CompletedPerSecond:N2} | {step.Window.CheckoutsPerSecond:N2} | {Report.Ms(overall.P50Ms)} | " +
                     $"{Report.Ms(overall.P95Ms)} | {Report.Ms(overall.P99Ms)} | {step.Window.MostInFlight} | {Report.Errors(overall.Errors)} | {(step.Sustained ? "yes" : "no")} |");
             }
-            if (capacity.Best is { } best)
+            // With no step sustained (a busy machine), the first step's figures still say where the time goes.
+            if ((capacity.Best ?? capacity.Steps.FirstOrDefault()) is { } best)
             {
+                var which = capacity.Best is null ? "no step was sustained: the first step" : "the best sustained step";
                 report.Line();
-                report.Line($"Routes in the best sustained step ({best.Window.Rate:N1} arrivals/s):");
+                report.Line($"Routes in {which} ({best.Window.Rate:N1} arrivals/s):");
                 report.Line();
                 report.RouteTable(best.Window);
                 report.Line();
