@@ -140,13 +140,17 @@ internal static class ChaosCommand
         return [.. faults.OrderBy(fault => fault.AtSeconds)];
     }
 
-    /// <summary>SIGKILL (Process.Kill on Linux): no shutdown, no flush, as a crash or an OOM kill gives.</summary>
+    /// <summary>
+    /// SIGKILL (Process.Kill on Linux) to the resource's process and everything it started: no shutdown, no flush, as a crash
+    /// or an OOM kill of a container gives. The whole tree: the process Aspire reports is the service's launcher (`dotnet
+    /// run`), and killing it alone would leave the service itself running, orphaned, still holding its port.
+    /// </summary>
     private static bool Kill(int pid)
     {
         try
         {
             using var process = Process.GetProcessById(pid);
-            process.Kill();
+            process.Kill(entireProcessTree: true);
             return true;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
