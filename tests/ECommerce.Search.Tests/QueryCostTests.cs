@@ -1,4 +1,6 @@
+using ECommerce.Contracts.Events;
 using ECommerce.Contracts.Search.V1;
+using ECommerce.LocalInfrastructure.Kafka;
 using ECommerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -45,8 +47,15 @@ public sealed class QueryCostTests(SearchServiceHost search)
         await using var show = dataSource.CreateCommand("SHOW statement_timeout");
         Assert.Equal("10s", await show.ExecuteScalarAsync(TestContext.Current.CancellationToken));
 
+        // A Kafka cluster of its own: on the shared one this second service would join the "search" consumer group, take
+        // partitions from the shared service and apply other tests' events to its own database (their waits then time out).
+        using var kafka = KafkaDevCluster.Start(brokerCount: 1);
+        foreach (var topic in new[] { EventTopics.CatalogProducts, EventTopics.CatalogInventory })
+        {
+            kafka.CreateTopic(topic, 1);
+        }
         await using var shortTimeout = await SearchOnKestrel.StartAsync(await search.Infrastructure.CreateDatabaseAsync("search_timeout"),
-            search.Infrastructure.Kafka.BootstrapServers, search.Users.DiscoverySetting, new Dictionary<string, string> { ["Postgres:StatementTimeout"] = "00:00:00.3" });
+            kafka.BootstrapServers, search.Users.DiscoverySetting, new Dictionary<string, string> { ["Postgres:StatementTimeout"] = "00:00:00.3" });
         await using var sleep = shortTimeout.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT pg_sleep(5)");
         var ended = await Assert.ThrowsAsync<PostgresException>(() => sleep.ExecuteScalarAsync(TestContext.Current.CancellationToken));
 
