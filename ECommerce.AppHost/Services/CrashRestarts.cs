@@ -43,7 +43,9 @@ internal static class CrashRestarts
                     _instances[change.ResourceId] = instance = new Instance();
                 }
                 var state = change.Snapshot.State?.Text;
-                if (state == KnownResourceStates.Running && !instance.Running)
+                // Starting counts as alive too: a process killed while it starts (the chaos run's next kill can hit a
+                // restart before it reports Running) has crashed just the same and must be started again.
+                if ((state == KnownResourceStates.Starting || state == KnownResourceStates.Running) && !instance.Running)
                 {
                     instance.Running = true;
                     instance.RunningSince = TimeProvider.System.GetTimestamp();
