@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using ECommerce.EventBus.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace ECommerce.EventBus.Consuming;
@@ -11,7 +12,8 @@ internal sealed class DeadLetters(EventBusOptions options, ILogger logger) : IDi
         BootstrapServers = options.BootstrapServers,
         EnableIdempotence = true,
         ClientId = $"{options.ServiceName}-dead-letters",
-    }).Build();
+        SocketTimeoutMs = KafkaClients.SocketTimeoutMs,
+    }).SetLogHandler((_, message) => KafkaClients.Log(logger, message)).Build();
 
     /// <summary>Returns once Kafka has the event, so its partition may move on without losing it.</summary>
     public async Task ParkAsync(ConsumeResult<string, byte[]> result, string error, CancellationToken stoppingToken)

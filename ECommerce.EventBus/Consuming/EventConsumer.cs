@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using ECommerce.EventBus.Kafka;
 using ECommerce.EventBus.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,6 +55,7 @@ public sealed class EventConsumer(
             BootstrapServers = options.BootstrapServers,
             GroupId = options.ServiceName,
             ClientId = $"{options.ServiceName}-consumer",
+            SocketTimeoutMs = KafkaClients.SocketTimeoutMs,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             // Offsets are stored only after their batch committed; librdkafka commits what is stored
             // in the background, and on revocation and close.
@@ -64,6 +66,7 @@ public sealed class EventConsumer(
             FetchWaitMaxMs = options.FetchWaitMaxMs,
         })
         .SetPartitionsAssignedHandler((_, _) => _assigned.TrySetResult())
+        .SetLogHandler((_, message) => KafkaClients.Log(logger, message))
         .Build();
         using var deadLetters = new DeadLetters(options, logger);
         var batches = new EventBatches(_subscriptions, dataSource, scopes, deadLetters, options, logger);

@@ -7,7 +7,7 @@ namespace ECommerce.EventBus.Kafka;
 internal sealed class KafkaHealthCheck(KafkaClientSettings settings) : IHealthCheck, IDisposable
 {
     private readonly Lazy<IAdminClient> _admin = new(() =>
-        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = settings.ConnectionString }).Build());
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = settings.ConnectionString, SocketTimeoutMs = KafkaClients.SocketTimeoutMs }).Build());
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         // librdkafka's metadata call blocks; keep it off the caller's thread.

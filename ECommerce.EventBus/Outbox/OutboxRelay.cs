@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using ECommerce.EventBus.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -34,7 +35,8 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventBusOptions opt
         Acks = Acks.All,
         LingerMs = 2,
         ClientId = $"{options.ServiceName}-outbox-relay",
-    }).Build());
+        SocketTimeoutMs = KafkaClients.SocketTimeoutMs,
+    }).SetLogHandler((_, message) => KafkaClients.Log(logger, message)).Build());
 
     private DateTime _nextCleanup = DateTime.UtcNow;
     private int _disposed;

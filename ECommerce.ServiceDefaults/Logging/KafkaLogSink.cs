@@ -75,6 +75,9 @@ internal sealed class KafkaLogSink : IDisposable
                 QueueBufferingMaxMessages = options.MaxInFlight + 100,
                 CompressionType = CompressionType.Lz4,
                 ReconnectBackoffMaxMs = 1000,
+                // As the event bus's clients (see its KafkaClients): a request lost on a half-open connection after an
+                // outage is sent again after 10 s, not librdkafka's 60.
+                SocketTimeoutMs = 10_000,
                 // After an outage the client can hold its records until the next metadata refresh (5 min by default).
                 TopicMetadataRefreshIntervalMs = 5000,
             })
