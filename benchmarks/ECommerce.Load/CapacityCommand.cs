@@ -1,7 +1,5 @@
 using System.CommandLine;
-using ECommerce.Hosting.Benchmarks;
 using ECommerce.Orders.Benchmarks;
-using ECommerce.Testing;
 
 namespace ECommerce.Load;
 
@@ -120,13 +118,8 @@ internal static class CapacityCommand
 
     private static async Task<ModeCapacity> RampAsync(string mode, CapacitySettings settings)
     {
-        Report.Log($"{mode}: starting the AppHost");
-        await using var shop = await RunningShop.StartAsync(mode, CancellationToken.None);
-        var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
-        using var provider = await shop.PaymentProviderAsync();
-        var seeded = await SeededShop.CreateAsync(shop, admin, provider, settings.Shoppers, Report.Log);
-        using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        var journeys = new ShopperJourneys(seeded, new EdgeLanes(clients));
+        await using var session = await LoadSession.StartAsync(mode, settings.Shoppers, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        var (shop, journeys) = (session.Shop, session.Journeys);
         Report.Log($"{mode}: 5 s warm-up at {settings.Start}/s");
         await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, settings.Start, TimeSpan.FromSeconds(5), seed: 1);
         await journeys.SettleAsync();

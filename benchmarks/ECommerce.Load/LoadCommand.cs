@@ -1,7 +1,4 @@
 using System.CommandLine;
-using ECommerce.Hosting.Benchmarks;
-using ECommerce.Orders.Benchmarks;
-using ECommerce.Testing;
 
 namespace ECommerce.Load;
 
@@ -42,13 +39,8 @@ internal static class LoadCommand
         var results = new List<(string Mode, WindowFigures Window, SeededShop Seeded, ShopperJourneys Journeys)>();
         foreach (var mode in settings.Modes)
         {
-            Report.Log($"{mode}: starting the AppHost");
-            await using var shop = await RunningShop.StartAsync(mode, CancellationToken.None);
-            var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
-            using var provider = await shop.PaymentProviderAsync();
-            var seeded = await SeededShop.CreateAsync(shop, admin, provider, settings.ShopperCount, Report.Log);
-            using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromSeconds(settings.TimeoutSeconds));
-            var journeys = new ShopperJourneys(seeded, new EdgeLanes(clients));
+            await using var session = await LoadSession.StartAsync(mode, settings.ShopperCount, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+            var (seeded, journeys) = (session.Seeded, session.Journeys);
             if (settings.WarmupSeconds > 0)
             {
                 Report.Log($"{mode}: {settings.WarmupSeconds} s warm-up at {settings.Rate}/s");
