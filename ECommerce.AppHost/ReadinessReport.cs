@@ -8,7 +8,7 @@ namespace ECommerce.AppHost;
 /// What the terminal shows (and scripts read) besides Aspire's own log: the dashboard's log-in address, each resource as it
 /// gets ready, the REST edge, and one "Ready:" line once every resource is running and healthy.
 /// </summary>
-internal static class ReadinessReport
+public static class ReadinessReport
 {
     /// <summary>The property the dashboard shows as a resource's process id.</summary>
     public const string ProcessIdProperty = "executable.pid";

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using ECommerce.Hosting.Benchmarks;
 using ECommerce.Orders.Benchmarks;
-using ECommerce.Testing;
 
 namespace ECommerce.Load;
 
@@ -25,7 +23,7 @@ internal static class ChaosCommand
         var outage = CommandOptions.Positive("--outage", 10, "Seconds PostgreSQL, then Kafka, stay down");
         var settle = CommandOptions.Positive("--settle", 240, "Seconds the orders get to finish their checkouts once the faults stop");
         var mix = CommandOptions.Mix();
-        mix.DefaultValueFactory = result => TrafficMix.TryParse("browse=4,search=2,product=3,cart=2,checkout=4", out var chaosMix, out _) ? chaosMix : TrafficMix.Default;
+        mix.DefaultValueFactory = _ => TrafficMix.Chaos;
         var command = new Command("chaos", "Steady load while services are killed, PostgreSQL stopped and Kafka taken down; then checks the shop's invariants")
         {
             mode, seconds, rate, killEvery, outage, settle, mix,
@@ -39,16 +37,11 @@ internal static class ChaosCommand
     {
         var report = Report.Start($"{mode}; {rate} arrivals/s for {seconds} s, mix {mix}; a kill every {killEvery} s, " +
             $"PostgreSQL and Kafka down {outageSeconds} s each; {settleSeconds} s to settle");
-        Report.Log($"{mode}: starting the AppHost");
-        await using var shop = await RunningShop.StartAsync(mode, CancellationToken.None);
-        var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
-        using var provider = await shop.PaymentProviderAsync();
         var shoppers = Math.Max(16, (int)Math.Ceiling(rate * (mix.Share(Route.Cart) + mix.Share(Route.Checkout)) * 30));
-        var seeded = await SeededShop.CreateAsync(shop, admin, provider, shoppers, Report.Log);
         // Requests wait out a restart or an outage rather than count as lost: the invariants, not the latency, are the subject.
-        using var clients = new EdgeClients(shop.Gateway, TimeSpan.FromSeconds(60));
-        var journeys = new ShopperJourneys(seeded, new EdgeLanes(clients));
-        var invariants = new ShopInvariants(shop.Database, provider);
+        await using var session = await LoadSession.StartAsync(mode, shoppers, TimeSpan.FromSeconds(60));
+        var (shop, journeys) = (session.Shop, session.Journeys);
+        var invariants = new ShopInvariants(shop.Database, session.Provider);
         var initialStock = await invariants.StockAsync();
 
         Report.Log($"{mode}: {seconds} s of load with faults");
@@ -58,7 +51,8 @@ internal static class ChaosCommand
         var figures = await load;
         await journeys.SettleAsync();
         Report.Log($"{mode}: faults over; {figures.Overall.Completed} of {figures.Overall.Offered} arrivals succeeded; checking the invariants");
-        var held = await invariants.CheckAsync(initialStock, TimeSpan.FromSeconds(settleSeconds), Report.Log);
+        var restarted = await RestartedAsync(shop, faults, TimeSpan.FromSeconds(settleSeconds));
+        IReadOnlyList<Invariant> held = [restarted, .. await invariants.CheckAsync(initialStock, TimeSpan.FromSeconds(settleSeconds), Report.Log)];
 
         report.Heading("Chaos run");
         report.Line($"{mode}: {rate} arrivals/s (Poisson) for {seconds} s through the REST edge, mix {mix}, 60 s request timeout, while:");
@@ -91,18 +85,41 @@ internal static class ChaosCommand
         return failed.Count == 0 ? 0 : 1;
     }
 
-    private sealed record Fault(double AtSeconds, string What, string Outcome);
+    private sealed record Fault(double AtSeconds, string What, string Outcome, string? Killed = null);
+
+    /// <summary>Every service the run killed runs and is healthy again: the AppHost restarted it (Aspire itself restarts nothing).</summary>
+    private static async Task<Invariant> RestartedAsync(RunningShop shop, IReadOnlyList<Fault> faults, TimeSpan patience)
+    {
+        var killed = faults.Select(fault => fault.Killed).OfType<string>().Distinct().Order().ToList();
+        var clock = Stopwatch.StartNew();
+        using var limit = new CancellationTokenSource(patience);
+        var down = new List<string>();
+        foreach (var victim in killed)
+        {
+            try
+            {
+                await shop.WaitUntilHealthyAsync(victim, limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                down.Add(victim);
+            }
+        }
+        return new Invariant("every killed service runs again (restarted by the AppHost)",
+            $"{killed.Count - down.Count} of {killed.Count} ({string.Join(", ", killed)}) healthy {clock.Elapsed.TotalSeconds:N0} s after the faults stopped" +
+            (down.Count == 0 ? "" : $"; still down: {string.Join(", ", down)}"), killed.Count > 0 && down.Count == 0);
+    }
 
     /// <summary>Kills on a timer for the whole window, with the PostgreSQL and Kafka outages at 30 % and 60 % of it.</summary>
     private static async Task<IReadOnlyList<Fault>> FaultsAsync(RunningShop shop, TimeSpan window, TimeSpan killEvery, TimeSpan outage)
     {
         var clock = Stopwatch.StartNew();
         var faults = new List<Fault>();
-        void Record(string what, string outcome)
+        void Record(string what, string outcome, string? killed = null)
         {
             lock (faults)
             {
-                faults.Add(new Fault(clock.Elapsed.TotalSeconds, what, outcome));
+                faults.Add(new Fault(clock.Elapsed.TotalSeconds, what, outcome, killed));
             }
             Report.Log($"fault: {what}: {outcome}");
         }
@@ -121,13 +138,17 @@ internal static class ChaosCommand
         {
             var random = new Random(4);
             string[] victims = shop.Mode == "monolith" ? ["monolith"] : MeshVictims;
-            while (clock.Elapsed + killEvery < window)
+            while (true)
             {
                 await Task.Delay(killEvery);
+                if (clock.Elapsed >= window)
+                {
+                    return;
+                }
                 var victim = victims[random.Next(victims.Length)];
                 if (shop.ProcessIds().TryGetValue(victim, out var pid) && Kill(pid))
                 {
-                    Record($"kill -9 {victim}", $"pid {pid} killed");
+                    Record($"kill -9 {victim}", $"pid {pid} killed", killed: victim);
                 }
                 else
                 {

@@ -40,6 +40,15 @@ internal sealed class TrafficMix
         [Route.Browse] = 10, [Route.Search] = 5, [Route.Product] = 5, [Route.Cart] = 3, [Route.Checkout] = 1,
     });
 
+    /// <summary>
+    /// The chaos run's mix: heavy on checkouts, so that kills and outages land in the middle of many sagas, with enough
+    /// reads to see the rest of the shop serve meanwhile.
+    /// </summary>
+    public static readonly TrafficMix Chaos = new(new Dictionary<Route, double>
+    {
+        [Route.Browse] = 4, [Route.Search] = 2, [Route.Product] = 3, [Route.Cart] = 2, [Route.Checkout] = 4,
+    });
+
     private readonly (Route Route, double UpTo)[] _cumulative;
 
     private TrafficMix(IReadOnlyDictionary<Route, double> weights)

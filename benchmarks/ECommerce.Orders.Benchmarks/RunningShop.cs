@@ -50,7 +50,12 @@ internal sealed class RunningShop : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ECommerce_AppHost>(
             ["--mode", mode, "--AppHost:DataDirectory", dataDirectory], cancellationToken);
         // The AppHost's own log (every resource's console) would bury the figures; the resources' logs stay in their services.
-        builder.Services.AddLogging(logging => logging.ClearProviders());
+        // Its restart policy's warnings (a process died, when it is started again) are kept, on stderr with the progress.
+        builder.Services.AddLogging(logging => logging.ClearProviders()
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.None)
+            .AddFilter("ECommerce.AppHost.Services", LogLevel.Warning));
         var monolith = mode == "monolith";
         var users = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == (monolith ? "monolith" : "users"));
         builder.CreateResourceBuilder(users).WithEnvironment(monolith ? "Modules__users__Users__AdminEmails__0" : "Users__AdminEmails__0", UsersForTests.AdminEmail);
@@ -82,7 +87,7 @@ internal sealed class RunningShop : IAsyncDisposable
 
     /// <summary>
     /// The process id of each resource that runs as a process of its own (the services or the monolith, the sandboxes,
-    /// PostgreSQL's postmaster, Redis), as the dashboard shows it ("executable.pid" in the resource's snapshot). Kafka runs
+    /// PostgreSQL's postmaster, Redis), as the dashboard shows it (<see cref="ECommerce.AppHost.ReadinessReport.ProcessIdProperty"/>). Kafka runs
     /// inside the AppHost, which here is this process.
     /// </summary>
     public IReadOnlyDictionary<string, int> ProcessIds()
@@ -92,7 +97,7 @@ internal sealed class RunningShop : IAsyncDisposable
         foreach (var resource in _app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
         {
             if (notifications.TryGetCurrentState(resource.Name, out var state) &&
-                state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } value &&
+                state.Snapshot.Properties.FirstOrDefault(property => property.Name == ECommerce.AppHost.ReadinessReport.ProcessIdProperty)?.Value is { } value &&
                 int.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var processId))
             {
                 processIds[resource.Name] = processId;
@@ -100,6 +105,10 @@ internal sealed class RunningShop : IAsyncDisposable
         }
         return processIds;
     }
+
+    /// <summary>Waits until the resource runs and is healthy (again, after a kill: the AppHost's restart policy starts it).</summary>
+    public Task WaitUntilHealthyAsync(string resource, CancellationToken cancellationToken) =>
+        _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
 
     /// <summary>Runs a resource's command, as its button in the dashboard does (e.g. the outage commands of PostgreSQL and Kafka).</summary>
     public Task<ExecuteCommandResult> CommandAsync(string resource, string command) =>
