@@ -14,6 +14,8 @@ namespace ECommerce.ServiceDefaults;
 /// <summary>OpenTelemetry traces, metrics and logs, exported over OTLP when an endpoint is configured.</summary>
 public static class ServiceTelemetryExtensions
 {
+    private static readonly string[] ChattyLibraries = ["Npgsql", "Microsoft.EntityFrameworkCore", "System.Net.Http.HttpClient"];
+
     /// <summary>
     /// Served requests (ASP.NET Core instrumentation, which names and tags them; health probes are left
     /// out), gRPC and HttpClient calls, events published and handled, and the meters .NET and grpc-dotnet emit. The service's name
@@ -36,6 +38,13 @@ public static class ServiceTelemetryExtensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // These libraries log every SQL statement and every outgoing call (twice) at Information. In a 500-buyer flash sale
+        // that was most of what the services sent to Kafka and the Logging service stored, all of it already in the traces.
+        // Their warnings and errors still come through; Logging:LogLevel:<category> in configuration overrides this.
+        foreach (var category in ChattyLibraries.Where(category => builder.Configuration[$"Logging:LogLevel:{category}"] is null))
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
 
         var module = SharedProcess.ModuleName(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()

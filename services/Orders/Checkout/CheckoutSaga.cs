@@ -162,7 +162,10 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
             {
                 return result;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), stopping);
+            if (attempt < options.StepAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), stopping);
+            }
         }
         return result;
     }

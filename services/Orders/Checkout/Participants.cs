@@ -31,14 +31,7 @@ internal sealed class Participants(
 
     public Task<StepResult> AuthorizeAsync(OrderRow order, CancellationToken cancellationToken) => CallAsync(async () =>
     {
-        var payment = (await payments.AuthorizeAsync(new AuthorizeRequest
-        {
-            IdempotencyKey = Key(order.Id, "authorize"),
-            OrderId = order.Id.ToString(),
-            UserId = order.UserId.ToString(),
-            Amount = Money.FromDecimal(order.Currency, order.Total),
-            PaymentMethodToken = order.PaymentMethodToken,
-        }, deadline: Deadline, cancellationToken: cancellationToken)).Payment;
+        var payment = (await payments.AuthorizeAsync(Authorization(order), deadline: Deadline, cancellationToken: cancellationToken)).Payment;
         return payment.Status switch
         {
             PaymentStatus.Authorized or PaymentStatus.Captured => new StepResult.Done(payment.PaymentId),
@@ -47,6 +40,16 @@ internal sealed class Participants(
             _ => new StepResult.Unavailable($"the payment is {payment.Status}"),
         };
     });
+
+    /// <summary>The order's one authorization: the same request, under the same key, however often it is sent.</summary>
+    private static AuthorizeRequest Authorization(OrderRow order) => new()
+    {
+        IdempotencyKey = Key(order.Id, "authorize"),
+        OrderId = order.Id.ToString(),
+        UserId = order.UserId.ToString(),
+        Amount = Money.FromDecimal(order.Currency, order.Total),
+        PaymentMethodToken = order.PaymentMethodToken,
+    };
 
     public Task<StepResult> ShipAsync(OrderRow order, CancellationToken cancellationToken) => CallAsync(async () =>
     {
@@ -90,13 +93,19 @@ internal sealed class Participants(
 
     /// <summary>
     /// Gives back whatever the order's payments hold: voids an authorization, refunds a capture. Looks the payments up by
-    /// order, so an authorization whose answer was lost is found too; one still pending at the provider waits for later.
+    /// order, so an authorization whose answer was lost is found too. One still pending (the provider's answer never came)
+    /// is settled first by sending the order's authorization again under its key: Payment then learns from the provider
+    /// what happened, or has it done now (harmless under the key), and the result is voided. Left pending, it waited for
+    /// the reconciler's next round (5 min), or for ever when the provider had no record of it, and the order with it.
     /// </summary>
     public Task<StepResult> ReturnPaymentAsync(OrderRow order, string step, CancellationToken cancellationToken) => CallAsync(async () =>
     {
         var found = await payments.ListPaymentsAsync(new ListPaymentsRequest { OrderId = order.Id.ToString() }, deadline: Deadline, cancellationToken: cancellationToken);
-        foreach (var payment in found.Payments)
+        foreach (var listed in found.Payments)
         {
+            var payment = listed.Status == PaymentStatus.Pending
+                ? (await payments.AuthorizeAsync(Authorization(order), deadline: Deadline, cancellationToken: cancellationToken)).Payment
+                : listed;
             switch (payment.Status)
             {
                 case PaymentStatus.Pending:
