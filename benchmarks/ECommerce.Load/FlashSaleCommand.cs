@@ -35,8 +35,10 @@ internal static class FlashSaleCommand
 
         var checks = new (string What, bool Holds, string Found)[]
         {
-            ($"paid orders = {units} units", sale.Paid == units, $"{sale.Paid}"),
-            ("every other buyer refused (no errors, no answer missing)", sale.Failed == buyers - sale.Paid && sale.Errors == 0, $"{sale.Failed} refused, {sale.Errors} errors"),
+            ($"paid orders = {units} units, by Orders' database once every checkout finished", sale.SettledPaid == units, $"{sale.SettledPaid}"),
+            ("every other order failed, by Orders' database", sale.SettledFailed == buyers - units, $"{sale.SettledFailed} failed"),
+            ("every buyer got an answer within the edge's 30 s (paid or refused, no error)", sale.Paid + sale.Failed == buyers && sale.Errors == 0,
+                $"{sale.Paid} paid, {sale.Failed} refused, {sale.Errors} without an answer"),
             ("no charge without a paid order, by the provider's records (held or captured, not refunded)", sale.ChargedWithoutOrder == 0, $"{sale.ChargedWithoutOrder} cards"),
             ("no payment of a refused order holding money, by Payment's database", sale.LosersCharged == 0, $"{sale.LosersCharged} payments"),
             ("no reservation left behind (Catalog: reserved = 0)", sale.Reserved == 0, $"reserved {sale.Reserved}"),
