@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ECommerce.Orders.Benchmarks;
 using Npgsql;
 
 namespace ECommerce.Load;
@@ -13,9 +14,6 @@ internal sealed record Invariant(string Name, string Figure, bool Held);
 /// </summary>
 internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, HttpClient provider)
 {
-    /// <summary>Orders whose money is taken and stock committed (a later cancellation or refund gives both back).</summary>
-    private static readonly string[] PaidStatuses = ["paid", "fulfilling", "shipped", "delivered"];
-
     /// <summary>Service databases with an outbox or processed-event records (Logging has neither).</summary>
     private static readonly string[] EventDatabases = ["users", "catalog", "search", "cart", "payment", "shipping", "orders"];
 
@@ -73,10 +71,7 @@ internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, Ht
         while (true)
         {
             await using var orders = await OpenAsync("orders");
-            await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE saga_state <> 'done') FROM orders", orders);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            var (all, unfinished) = (reader.GetInt64(0), reader.GetInt64(1));
+            var (all, unfinished) = await Database.CheckoutsAsync(orders);
             if (unfinished == 0 || clock.Elapsed > patience)
             {
                 return new Invariant("every accepted order reaches a final state once the faults stop",
@@ -144,7 +139,7 @@ internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, Ht
         await using (var command = new NpgsqlCommand(
             "SELECT l.sku, sum(l.quantity)::bigint FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = ANY($1) GROUP BY l.sku", orders)
         {
-            Parameters = { new() { Value = PaidStatuses } },
+            Parameters = { new() { Value = Database.PaidStatuses } },
         })
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -231,7 +226,7 @@ internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, Ht
     private async Task<List<Guid>> PaidOrderIdsAsync()
     {
         await using var orders = await OpenAsync("orders");
-        await using var command = new NpgsqlCommand("SELECT id FROM orders WHERE status = ANY($1)", orders) { Parameters = { new() { Value = PaidStatuses } } };
+        await using var command = new NpgsqlCommand("SELECT id FROM orders WHERE status = ANY($1)", orders) { Parameters = { new() { Value = Database.PaidStatuses } } };
         await using var reader = await command.ExecuteReaderAsync();
         var ids = new List<Guid>();
         while (await reader.ReadAsync())

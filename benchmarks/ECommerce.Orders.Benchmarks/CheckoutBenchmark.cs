@@ -222,8 +222,10 @@ internal static class CheckoutBenchmark
         await using (var ordersDb = shop.Database("orders"))
         {
             await ordersDb.OpenAsync();
-            await using var outcome = new NpgsqlCommand("SELECT id::text, payment_method_token, status IN ('paid', 'fulfilling', 'shipped', 'delivered') FROM orders " +
-                "WHERE payment_method_token = ANY($1)", ordersDb) { Parameters = { new() { Value = buyers.Select(buyer => buyer.PaymentMethodToken).ToArray() } } };
+            await using var outcome = new NpgsqlCommand("SELECT id::text, payment_method_token, status = ANY($2) FROM orders WHERE payment_method_token = ANY($1)", ordersDb)
+            {
+                Parameters = { new() { Value = buyers.Select(buyer => buyer.PaymentMethodToken).ToArray() }, new() { Value = Database.PaidStatuses } },
+            };
             await using var reader = await outcome.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -255,8 +257,7 @@ internal static class CheckoutBenchmark
         {
             await using var orders = shop.Database("orders");
             await orders.OpenAsync();
-            await using var unfinished = new NpgsqlCommand("SELECT count(*) FROM orders WHERE saga_state <> 'done'", orders);
-            var count = (long)(await unfinished.ExecuteScalarAsync())!;
+            var (_, count) = await Database.CheckoutsAsync(orders);
             if (count == 0)
             {
                 return;

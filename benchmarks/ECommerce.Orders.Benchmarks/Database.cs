@@ -15,6 +15,18 @@ internal static partial class Database
     /// </summary>
     public static readonly TimeSpan StatisticsSettle = TimeSpan.FromSeconds(11);
 
+    /// <summary>Order statuses of a sale that stands: paid, and every step after it short of a cancellation or refund.</summary>
+    public static readonly string[] PaidStatuses = ["paid", "fulfilling", "shipped", "delivered"];
+
+    /// <summary>How many orders Orders' database holds, and how many of them are still in their checkout (saga not done).</summary>
+    public static async Task<(long All, long Unfinished)> CheckoutsAsync(NpgsqlConnection orders)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE saga_state <> 'done') FROM orders", orders);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>xact_commit of each service database, as the statistics system has them now.</summary>
     public static async Task<Dictionary<string, long>> CommitsAsync(RunningShop shop)
     {
