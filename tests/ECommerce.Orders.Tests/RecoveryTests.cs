@@ -99,6 +99,40 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
     }
 
     [Fact]
+    public async Task Payment_down_for_a_few_seconds_during_the_authorization_is_waited_out_and_the_order_is_paid_once()
+    {
+        // The waits between attempts double (0.25, 0.5, 1, 2, 4, 8 s with 7 attempts: one more than the default, for a
+        // slow restart on a busy machine). Fixed quick retries, as before, gave up within a second and failed orders that
+        // held stock whenever Payment blinked, as in a flash sale whose burst opened Orders' circuit to it.
+        await using var payment = await PaymentStack.StartAsync(shop);
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string>
+        {
+            ["services__payment__grpc__0"] = payment.Service.Address.ToString(),
+            ["Orders__StepAttempts"] = "7",
+        });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var request = await shop.CheckoutAsync(customer);
+        request.PaymentMethodToken = await payment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        await payment.StopServiceAsync();
+
+        var call = orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2)).ResponseAsync;
+        await Eventually.TrueAsync(async () => await orders.QueryAsync<long>(
+            "SELECT count(*) FROM saga_steps WHERE step = 'authorize' AND attempts >= 2") == 1, "the saga never retried its authorization", seconds: 60);
+        await payment.RestartServiceAsync();
+        var order = (await call).Order;
+
+        Assert.Equal(OrderStatus.Fulfilling, order.Status);
+        Assert.Equal("", order.FailureReason);
+        var charged = Assert.Single((await new PaymentService.PaymentServiceClient(payment.Service.Channel)
+            .ListPaymentsAsync(new ListPaymentsRequest { OrderId = order.OrderId }, shop.OrdersService)).Payments);
+        Assert.Equal(PaymentStatus.Captured, charged.Status);
+        Assert.Single(await payment.Sandbox.AuthorizationsAsync(charged.PaymentId));
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((3L, 0L), (stock.OnHand, stock.Reserved));
+    }
+
+    [Fact]
     public async Task Shipping_unavailable_at_checkout_refuses_with_unavailable_and_records_reserves_and_charges_nothing()
     {
         await using var shipping = await ShippingShop.StartAsync(shop.Infrastructure, shop.Users, shop.Catalog.Address);
