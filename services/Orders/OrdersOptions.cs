@@ -25,6 +25,18 @@ public sealed class OrdersOptions
     /// </summary>
     public int StepAttempts { get; set; } = 6;
 
+    /// <summary>
+    /// New checkouts that run at once in this process (see <c>CheckoutAdmission</c>). Most of a checkout's time is spent
+    /// waiting for Cart, Catalog, Payment and Shipping, so this is well above the cores; the default suits a 2-core laptop.
+    /// </summary>
+    public int MaxConcurrentCheckouts { get; set; } = 16;
+
+    /// <summary>New checkouts that may wait for a turn; beyond them a checkout is refused at once (RESOURCE_EXHAUSTED).</summary>
+    public int AdmissionQueue { get; set; } = 200;
+
+    /// <summary>How long a new checkout waits for a turn before it is refused, to be retried with the same key.</summary>
+    public TimeSpan AdmissionWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long PlaceOrder keys are kept: at least 24 hours.</summary>
     public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(48);
 }

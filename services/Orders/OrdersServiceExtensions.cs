@@ -52,6 +52,7 @@ public static class OrdersServiceExtensions
         builder.Services.AddSingleton<OrderKeeper>();
         builder.Services.AddSingleton<Participants>();
         builder.Services.AddSingleton<CheckoutSaga>();
+        builder.Services.AddSingleton<CheckoutAdmission>();
         builder.Services.AddSingleton<CheckoutDesk>();
         builder.Services.AddSingleton<AfterSales>();
         builder.Services.AddHostedService<SagaResumer>();

@@ -7,12 +7,14 @@ namespace ECommerce.Orders.Checkout;
 /// <summary>
 /// PlaceOrder before and around the saga: answers a known key from its order, validates the cart through Cart
 /// (prices are the catalog's, never the client's), resolves the address, checks the quote with Shipping, prices the
-/// order, records it under the key, and waits for its saga to end.
+/// order, records it under the key, and waits for its saga to end. A new key first waits for its turn
+/// (<see cref="CheckoutAdmission"/>).
 /// </summary>
 /// <remarks>Cart and Users are called with the customer's own access token: it is their cart and their address book.</remarks>
 internal sealed class CheckoutDesk(
     OrderKeeper orders,
     CheckoutSaga saga,
+    CheckoutAdmission admission,
     CartService.CartServiceClient carts,
     UsersService.UsersServiceClient users,
     IServiceProvider services,
@@ -26,6 +28,11 @@ internal sealed class CheckoutDesk(
         if (known is not null)
         {
             return await AnswerAsync(known, cancellationToken);
+        }
+        using var turn = await admission.EnterAsync(cancellationToken);
+        if (turn is null)
+        {
+            return new Placement.Busy(options.MaxConcurrentCheckouts);
         }
         var caller = new Metadata { { "authorization", bearer } };
         var deadline = DateTime.UtcNow + options.CallTimeout;
@@ -117,4 +124,6 @@ internal abstract record Placement
     public sealed record KeyReused : Placement;
     public sealed record Refused(string Field, string Reason) : Placement;
     public sealed record CartProblems(IReadOnlyList<LineProblem> Problems) : Placement;
+    /// <summary>No turn came in time: nothing was recorded, the same request may be sent again.</summary>
+    public sealed record Busy(int Running) : Placement;
 }
