@@ -30,15 +30,16 @@ internal static class FlashSaleCommand
             var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
             using var provider = await shop.PaymentProviderAsync();
             sale = await CheckoutBenchmark.FlashSaleAsync(shop, admin, provider, buyers, units, Report.Log, registrationConcurrency);
-            Report.Log($"{mode}: {sale.Paid} paid, {sale.Failed} refused, {sale.Errors} errors in {sale.Seconds:N1} s; stopping");
+            Report.Log($"{mode}: {sale.Paid} paid, {sale.Failed} refused, {sale.ComeBack} come-backs, {sale.Errors} errors in {sale.Seconds:N1} s; stopping");
         }
 
         var checks = new (string What, bool Holds, string Found)[]
         {
             ($"paid orders = {units} units, by Orders' database once every checkout finished", sale.SettledPaid == units, $"{sale.SettledPaid}"),
             ("every other order failed, by Orders' database", sale.SettledFailed == buyers - units, $"{sale.SettledFailed} failed"),
-            ("every buyer got an answer within the edge's 30 s (paid or refused, no error)", sale.Paid + sale.Failed == buyers && sale.Errors == 0,
-                $"{sale.Paid} paid, {sale.Failed} refused, {sale.Errors} without an answer"),
+            ("every buyer got their outcome (paid or refused)", sale.Paid + sale.Failed == buyers, $"{sale.Paid} paid, {sale.Failed} refused"),
+            ("every request was answered within the edge's 30 s (an outcome, or 429: come back), none without an answer",
+                sale.Errors == 0 && sale.SlowestRequestMs < 30_000, $"slowest answer {Report.Ms(sale.SlowestRequestMs)} ms, {sale.Errors} without an answer"),
             ("no charge without a paid order, by the provider's records (held or captured, not refunded)", sale.ChargedWithoutOrder == 0, $"{sale.ChargedWithoutOrder} cards"),
             ("no payment of a refused order holding money, by Payment's database", sale.LosersCharged == 0, $"{sale.LosersCharged} payments"),
             ("no reservation left behind (Catalog: reserved = 0)", sale.Reserved == 0, $"reserved {sale.Reserved}"),
@@ -48,18 +49,21 @@ internal static class FlashSaleCommand
         report.Heading($"Flash sale ({mode})");
         report.Line($"{buyers} signed-in buyers, each with one unit in the cart and a shipping quote, place their orders at the same moment through the REST edge " +
             $"for one SKU with {units} units (PlaceOrder: reserve, authorize, ship, capture, commit, confirm). Each buyer has a card of their own at the payment sandbox, " +
-            "so the provider's records tell whose card holds money.");
+            "so the provider's records tell whose card holds money. As a shop's app does, a buyer answered 429 (Orders' admission control: no turn at the checkout) " +
+            "sends the same request, same idempotency key, again after its Retry-After.");
         report.Line();
         report.Line($"Before the sale: {buyers} buyers registered in **{sale.RegistrationSeconds:N0} s** ({buyers / sale.RegistrationSeconds:N1}/s, " +
             $"{registrationConcurrency} at a time, straight to Users over gRPC; PBKDF2 password hashing is the cost).");
         report.Line();
-        report.Line("| outcome | orders | p50 ms | p99 ms | last ms |");
+        report.Line($"Requests answered 429 (come back) along the way: {sale.ComeBack}; the slowest answer to any one request: {Report.Ms(sale.SlowestRequestMs)} ms.");
+        report.Line();
+        report.Line("| buyer's outcome | buyers | p50 ms | p99 ms | last ms |");
         report.Line("|---|---:|---:|---:|---:|");
         report.Line($"| paid | {sale.Paid} | {Report.Ms(Measurements.Percentile(sale.PaidMs, 0.50))} | {Report.Ms(Measurements.Percentile(sale.PaidMs, 0.99))} | {Report.Ms(sale.PaidMs.LastOrDefault(double.NaN))} |");
         report.Line($"| refused | {sale.Failed} | {Report.Ms(Measurements.Percentile(sale.RefusedMs, 0.50))} | {Report.Ms(Measurements.Percentile(sale.RefusedMs, 0.99))} | {Report.Ms(sale.RefusedMs.LastOrDefault(double.NaN))} |");
-        report.Line($"| error (no answer) | {sale.Errors} | | | |");
+        report.Line($"| requests without an answer (sent again) | {sale.Errors} | | | |");
         report.Line();
-        report.Line($"The sale took {sale.Seconds:N1} s from the first order sent to the last answer; times from that moment.");
+        report.Line($"The sale took {sale.Seconds:N1} s from the first order sent to the last outcome; times from that moment, to the answer that gave the buyer their outcome.");
         report.Line();
         report.Line("| invariant | holds | found |");
         report.Line("|---|---|---|");

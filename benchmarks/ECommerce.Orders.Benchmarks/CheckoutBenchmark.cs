@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using ECommerce.Benchmarking;
 using ECommerce.Contracts.Catalog.V1;
 using ECommerce.Contracts.Common.V1;
@@ -23,12 +24,15 @@ internal sealed record CheckoutLoad(int Concurrency, int WarmupSeconds, int Seco
 /// <param name="ChargedWithoutOrder">The provider's own records (the sandbox): authorizations on a card whose buyer has no
 /// paid order, still held or captured and not refunded; the shop's database could be wrong in the same way as the order.</param>
 /// <param name="RegistrationSeconds">Registering the buyers, before the sale (password hashing dominates).</param>
-/// <param name="PaidMs">Each paid order's PlaceOrder, from the sale's start, sorted.</param>
-/// <param name="RefusedMs">Each refused (failed) order's PlaceOrder, from the sale's start, sorted.</param>
+/// <param name="PaidMs">When each paid buyer had their answer, from the sale's start, sorted.</param>
+/// <param name="RefusedMs">When each refused (failed order) buyer had their answer, from the sale's start, sorted.</param>
+/// <param name="Errors">Requests that got no answer (a 5xx or a timeout), each sent again with the same key.</param>
+/// <param name="ComeBack">Requests answered 429 (no turn at the checkout), each sent again with the same key after its Retry-After.</param>
+/// <param name="SlowestRequestMs">The longest any one request waited for its answer.</param>
 /// <param name="Paid">Answers that said paid; <paramref name="Failed"/> answers that said failed; <paramref name="Errors"/> no answer.</param>
 /// <param name="SettledPaid">Orders paid once every checkout had finished, by Orders' database (an unanswered request's order included).</param>
 internal sealed record FlashSaleResult(string Mode, int Buyers, long Units, int Paid, int Failed, int Errors, double Seconds, long OnHand, long Reserved,
-    long LosersCharged, int ChargedWithoutOrder, double RegistrationSeconds, double[] PaidMs, double[] RefusedMs, int SettledPaid, int SettledFailed);
+    long LosersCharged, int ChargedWithoutOrder, double RegistrationSeconds, double[] PaidMs, double[] RefusedMs, int SettledPaid, int SettledFailed, int ComeBack, double SlowestRequestMs);
 
 /// <summary>One mode's run: the checkout load with the database's transactions counted, pgbench on the same server, and the flash sale.</summary>
 internal static class CheckoutBenchmark
@@ -194,21 +198,51 @@ internal static class CheckoutBenchmark
         log($"{shop.Mode}: flash sale: {buyersCount} buyers place their orders at once for {units} units");
         var clock = Stopwatch.StartNew();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var comeBack = 0;
+        var errors = 0;
+        var slowest = 0.0;
+        var slowestLock = new Lock();
+        void Slowest(double sentMs)
+        {
+            var waited = clock.Elapsed.TotalMilliseconds - sentMs;
+            lock (slowestLock)
+            {
+                slowest = Math.Max(slowest, waited);
+            }
+        }
         var orders = Enumerable.Range(0, buyersCount).Select(async i =>
         {
             await gate.Task;
-            try
+            // As a shop's app does: one key per buyer's click, sent again on 429 after its Retry-After, and on no answer.
+            var key = Guid.NewGuid().ToString();
+            while (true)
             {
-                var (orderId, status) = await Storefront.PlaceOrderAsync(clients.For(i), buyers[i], quotes[i]);
-                return (OrderId: orderId, Status: status, Ms: clock.Elapsed.TotalMilliseconds);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                log($"{shop.Mode}: flash sale: {e.Message}");
-                return (OrderId: "", Status: "error", Ms: clock.Elapsed.TotalMilliseconds);
+                var sent = clock.Elapsed.TotalMilliseconds;
+                try
+                {
+                    var (orderId, status) = await Storefront.PlaceOrderAsync(clients.For(i), buyers[i], quotes[i], key);
+                    Slowest(sent);
+                    return (OrderId: orderId, Status: status, Ms: clock.Elapsed.TotalMilliseconds);
+                }
+                catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    Slowest(sent);
+                    Interlocked.Increment(ref comeBack);
+                    await Task.Delay(e.Data[Storefront.RetryAfterKey] as TimeSpan? ?? TimeSpan.FromSeconds(1));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    Slowest(sent);
+                    Interlocked.Increment(ref errors);
+                    log($"{shop.Mode}: flash sale: {e.Message}");
+                    if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                    {
+                        return (OrderId: "", Status: "error", Ms: clock.Elapsed.TotalMilliseconds);
+                    }
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
             }
         }).ToArray();
-        gate.SetResult();
         var placed = await Task.WhenAll(orders);
         var seconds = clock.Elapsed.TotalSeconds;
         // A buyer who got no answer (a 504 at the edge) ended a request, not the order behind it: the checks wait until every
@@ -244,9 +278,10 @@ internal static class CheckoutBenchmark
         var chargedWithoutOrder = await ProviderRecords.ChargedCardsAsync(provider, buyers.Select(buyer => buyer.PaymentMethodToken).ToHashSet(), paidCards);
         return new FlashSaleResult(shop.Mode, buyersCount, units, placed.Count(order => order.Status == "ORDER_STATUS_FULFILLING"),
             placed.Count(order => order.Status == "ORDER_STATUS_FAILED"),
-            placed.Count(order => order.Status == "error"), seconds, stock.OnHand, stock.Reserved, losersCharged, chargedWithoutOrder, registrationSeconds,
+            errors, seconds, stock.OnHand, stock.Reserved, losersCharged, chargedWithoutOrder, registrationSeconds,
             [.. placed.Where(order => order.Status == "ORDER_STATUS_FULFILLING").Select(order => order.Ms).Order()],
-            [.. placed.Where(order => order.Status == "ORDER_STATUS_FAILED").Select(order => order.Ms).Order()], paidCards.Count, losers.Length);
+            [.. placed.Where(order => order.Status == "ORDER_STATUS_FAILED").Select(order => order.Ms).Order()], paidCards.Count, losers.Length,
+            comeBack, slowest);
     }
 
     /// <summary>Waits until no order is still in its checkout (saga not done), or <paramref name="patience"/> runs out.</summary>

@@ -26,11 +26,11 @@ internal static class Storefront
     }
 
     /// <summary>PlaceOrder; the order's id and status as the REST edge names it (ORDER_STATUS_FULFILLING when paid and booked).</summary>
-    public static async Task<(string OrderId, string Status)> PlaceOrderAsync(HttpClient client, Buyer buyer, string quoteId)
+    public static async Task<(string OrderId, string Status)> PlaceOrderAsync(HttpClient client, Buyer buyer, string quoteId, string? idempotencyKey = null)
     {
         var placed = await SendAsync(client, HttpMethod.Post, "/v1/orders", new
         {
-            idempotencyKey = Guid.NewGuid().ToString(),
+            idempotencyKey = idempotencyKey ?? Guid.NewGuid().ToString(),
             shippingAddress = Berlin,
             quoteId,
             paymentMethodToken = buyer.PaymentMethodToken,
@@ -45,6 +45,9 @@ internal static class Storefront
         var cart = (await SendAsync(client, HttpMethod.Get, "/v1/carts/me", null, buyer)).GetProperty("cart");
         return !cart.TryGetProperty("lines", out var lines) || lines.GetArrayLength() == 0;
     }
+
+    /// <summary>Where a failed call's <see cref="HttpRequestException"/> keeps the Retry-After the edge sent (a <see cref="TimeSpan"/>).</summary>
+    public const string RetryAfterKey = "Retry-After";
 
     /// <summary>One REST call as <paramref name="buyer"/>, or anonymously without one; the answer's JSON, or an
     /// <see cref="HttpRequestException"/> with the status.</summary>
@@ -64,7 +67,12 @@ internal static class Storefront
         if (!response.IsSuccessStatusCode)
         {
             // With the status, so a load generator can count errors by kind.
-            throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}", null, response.StatusCode);
+            var failure = new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}", null, response.StatusCode);
+            if (response.Headers.RetryAfter?.Delta is { } retryAfter)
+            {
+                failure.Data[RetryAfterKey] = retryAfter;
+            }
+            throw failure;
         }
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
