@@ -21,6 +21,13 @@ namespace ECommerce.ServiceDefaults.Logging;
 /// the buffer are counted on the <c>ecommerce.logs.dropped</c> counter and announced by a warning record on the topic
 /// as soon as Kafka acknowledges a record again. The client's own complaints go to <paramref name="diagnostics"/>,
 /// a logger this sink never receives records from, so an outage does not feed on itself.
+/// <para>
+/// Every record carries the sink's run (a new GUID per sink, so per process start) and its sequence number, taken as it
+/// enters the buffer. A record lost on the way (dropped from the buffer, refused by Kafka, not even captured) is counted
+/// as dropped and leaves a gap, so a receiver can check that, per run, the gaps it sees are no more than the drops the run
+/// reported. Records lost when the process dies without flushing (SIGKILL) are the newest, after every number received:
+/// they leave no gap and are counted nowhere.
+/// </para>
 /// </remarks>
 internal sealed class KafkaLogSink : IDisposable
 {
@@ -36,7 +43,8 @@ internal sealed class KafkaLogSink : IDisposable
     private readonly string _service;
     private readonly string _instance;
     private readonly Func<ILogger> _diagnostics;
-    private readonly Channel<PendingLog> _buffer;
+    private readonly string _run = Guid.NewGuid().ToString();
+    private readonly Channel<NumberedLog> _buffer;
     private readonly SemaphoreSlim _inFlight;
     private readonly IProducer<string, byte[]> _producer;
     private readonly Counter<long> _droppedCounter;
@@ -44,7 +52,7 @@ internal sealed class KafkaLogSink : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sender;
     private readonly Action<DeliveryReport<string, byte[]>> _onDelivered;
-    private readonly Action<DeliveryReport<string, byte[]>> _onReportDelivered;
+    private long _lastSequence;
     private long _dropped;
     private long _droppedReported;
     private int _unreachable;
@@ -56,7 +64,7 @@ internal sealed class KafkaLogSink : IDisposable
         _service = service;
         _instance = instance;
         _diagnostics = diagnostics;
-        _buffer = Channel.CreateBounded<PendingLog>(
+        _buffer = Channel.CreateBounded<NumberedLog>(
             new BoundedChannelOptions(options.BufferSize) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => OnDropped());
         _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
@@ -86,7 +94,6 @@ internal sealed class KafkaLogSink : IDisposable
                 message => Diagnostics(LogLevel.Debug, "Kafka client: {Facility} {Message}", message.Facility, message.Message), message))
             .Build();
         _onDelivered = report => AsSender(OnDelivered, report);
-        _onReportDelivered = report => AsSender(OnAcknowledged, report);
         _sender = Task.Run(SendAsync);
     }
 
@@ -114,14 +121,21 @@ internal sealed class KafkaLogSink : IDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Enqueue(PendingLog record) => _buffer.Writer.TryWrite(record);
+    /// <remarks>
+    /// A record written after <see cref="Dispose"/> is refused by the completed buffer: its number is lost uncounted, but
+    /// it is the newest, after every number received, so it leaves no gap.
+    /// </remarks>
+    public void Enqueue(PendingLog record) => _buffer.Writer.TryWrite(new NumberedLog(NextSequence(), record));
 
-    /// <summary>A record the logger could not even capture.</summary>
+    /// <summary>A record the logger could not even capture: it takes a number like any other, so its loss is a counted gap.</summary>
     public void CountFailure(Exception failure)
     {
+        NextSequence();
         OnDropped();
         Diagnostics(LogLevel.Debug, "A log record could not be captured: {Error}", failure.Message);
     }
+
+    private long NextSequence() => Interlocked.Increment(ref _lastSequence);
 
     private void OnDropped()
     {
@@ -147,17 +161,19 @@ internal sealed class KafkaLogSink : IDisposable
         }
     }
 
-    private void Produce(PendingLog pending)
+    private void Produce(NumberedLog numbered)
     {
         try
         {
-            var record = ToRecord(pending);
+            var record = ToRecord(numbered.Log, numbered.Sequence);
             _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = record.ToByteArray() }, _onDelivered);
         }
         catch (Exception failure)
         {
+            // The record already has its number: counted as dropped, not numbered again.
             _inFlight.Release();
-            CountFailure(failure);
+            OnDropped();
+            Diagnostics(LogLevel.Debug, "A log record could not be produced: {Error}", failure.Message);
         }
     }
 
@@ -176,6 +192,11 @@ internal sealed class KafkaLogSink : IDisposable
             Diagnostics(LogLevel.Warning, "Kafka refused a log record: {Error}", report.Error.Reason);
             return;
         }
+        OnKafkaAccepted();
+    }
+
+    private void OnKafkaAccepted()
+    {
         _sentCounter.Add(1);
         if (Interlocked.Exchange(ref _unreachable, 0) == 1)
         {
@@ -194,6 +215,10 @@ internal sealed class KafkaLogSink : IDisposable
     /// client's queue has room beyond them): the buffer is still full at that moment, so the warning would push out its
     /// oldest record, and that drop would call for another warning, and so on, one record lost per warning.
     /// </summary>
+    /// <remarks>
+    /// The warning takes no sequence number (it has 0): it announces gaps and is none itself. If it is lost, the drops it
+    /// carried count as unreported again, for the next warning to carry, so no gap goes unexplained.
+    /// </remarks>
     private void ReportDropped(long count)
     {
         var warning = new PendingLog(DateTime.UtcNow, LogLevel.Warning, OwnCategory,
@@ -204,13 +229,28 @@ internal sealed class KafkaLogSink : IDisposable
             "", "", "", "");
         try
         {
-            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = ToRecord(warning).ToByteArray() }, _onReportDelivered);
+            _producer.Produce(_options.Topic, new Message<string, byte[]> { Key = _service, Value = ToRecord(warning, sequence: 0).ToByteArray() },
+                report => AsSender(OnReportAcknowledged, (report, count)));
         }
         catch (Exception failure)
         {
-            CountFailure(failure);
+            Unreport(count);
+            Diagnostics(LogLevel.Debug, "The warning about {Count} dropped log records could not be sent: {Error}", count, failure.Message);
         }
     }
+
+    private void OnReportAcknowledged((DeliveryReport<string, byte[]> Report, long Count) delivery)
+    {
+        if (delivery.Report.Error.IsError)
+        {
+            Unreport(delivery.Count);
+            Diagnostics(LogLevel.Warning, "Kafka refused the warning about {Count} dropped log records: {Error}", delivery.Count, delivery.Report.Error.Reason);
+            return;
+        }
+        OnKafkaAccepted();
+    }
+
+    private void Unreport(long count) => Interlocked.Add(ref _droppedReported, -count);
 
     private void OnClientError(Error error)
     {
@@ -236,10 +276,12 @@ internal sealed class KafkaLogSink : IDisposable
         }
     }
 
-    private LogRecord ToRecord(PendingLog pending)
+    private LogRecord ToRecord(PendingLog pending, long sequence)
     {
         var record = new LogRecord
         {
+            RunId = _run,
+            Sequence = sequence,
             Time = Timestamp.FromDateTime(pending.Time),
             Service = _service,
             Instance = _instance,
@@ -282,7 +324,8 @@ internal sealed class KafkaLogSink : IDisposable
         {
             return;
         }
-        // Send what is buffered, for a short while: a stopping service must not hang on a missing Kafka.
+        // Send what is buffered, for a short while: a stopping service must not hang on a missing Kafka. What is left
+        // unsent is the newest, after every sequence number Kafka got: no gap, and no drop counted or reported.
         _buffer.Writer.TryComplete();
         var deadline = DateTime.UtcNow + _options.ShutdownTimeout;
         if (!_sender.Wait(_options.ShutdownTimeout))
@@ -295,3 +338,6 @@ internal sealed class KafkaLogSink : IDisposable
         _stopping.Dispose();
     }
 }
+
+/// <summary>A captured record with the sequence number it took on entering the buffer.</summary>
+internal readonly record struct NumberedLog(long Sequence, PendingLog Log);

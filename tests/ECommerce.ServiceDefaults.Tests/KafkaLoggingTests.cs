@@ -108,6 +108,58 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
     }
 
     [Fact]
+    public void Records_are_numbered_from_one_without_a_gap_in_capture_order_and_a_new_sink_starts_a_new_run()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using (var first = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic))
+        {
+            for (var number = 0; number < 20; number++)
+            {
+                first.Logger(Category).LogInformation("Record {Number}", number);
+            }
+            LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count >= 20);
+        }
+        using var second = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        second.Logger(Category).LogInformation("After the restart");
+        second.Logger(Category).LogInformation("And once more");
+
+        var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic, records => records.Count >= 22).Records();
+        Assert.Equal(22, records.Count);
+        var (before, after) = (records[..20], records[20..]);
+        Assert.Equal(Enumerable.Range(1, 20).Select(number => (long)number), before.Select(record => record.Sequence));
+        Assert.Equal(Enumerable.Range(0, 20).Select(number => number.ToString()), before.Select(record => record.Attributes["Number"]));
+        Assert.Equal([1L, 2L], after.Select(record => record.Sequence));
+        Assert.Single(before.Select(record => record.RunId).Distinct());
+        Assert.Single(after.Select(record => record.RunId).Distinct());
+        Assert.True(Guid.TryParse(before[0].RunId, out _), before[0].RunId);
+        Assert.True(Guid.TryParse(after[0].RunId, out _), after[0].RunId);
+        // The same process and so the same instance, as an Aspire resource restarted keeps its service.instance.id: only
+        // the run tells the two apart, and with it that sequence 1 starting again is not a duplicate.
+        Assert.Equal(before[0].Instance, after[0].Instance);
+        Assert.NotEqual(before[0].RunId, after[0].RunId);
+    }
+
+    [Fact]
+    public void A_record_that_cannot_be_captured_leaves_a_gap_that_a_drop_report_accounts_for()
+    {
+        var topic = infrastructure.CreateTopic("logs", 1);
+        using var host = LogTopic.StartHost(infrastructure.Kafka.BootstrapServers, topic);
+        var logger = host.Logger(Category);
+
+        logger.LogInformation("Before");
+        logger.LogInformation("Unprintable {Value}", new Unprintable());
+        logger.LogInformation("After");
+
+        var records = LogTopic.ReadUntil(infrastructure.Kafka.BootstrapServers, topic,
+            records => records.Any(record => record.Attributes.ContainsKey("DroppedRecords"))).Records();
+        var report = Assert.Single(records, record => record.Attributes.ContainsKey("DroppedRecords"));
+        Assert.Equal("1", report.Attributes["DroppedRecords"]);
+        Assert.Equal(0, report.Sequence);
+        Assert.Equal(records[0].RunId, report.RunId);
+        Assert.Equal([("Before", 1L), ("After", 3L)], records.Where(record => record != report).Select(record => (record.Message, record.Sequence)));
+    }
+
+    [Fact]
     public void With_the_sink_switched_off_no_record_is_sent()
     {
         var topic = infrastructure.CreateTopic("logs", 1);
@@ -160,6 +212,22 @@ public sealed class KafkaLoggingTests(TestInfrastructure infrastructure)
         // The Kafka client's complaints while the brokers were away are not records on the topic.
         Assert.DoesNotContain(records, record => record.Category.StartsWith("Confluent", StringComparison.Ordinal)
                                                  || (record.Category.StartsWith("ECommerce.ServiceDefaults", StringComparison.Ordinal) && record != report));
+
+        // What a receiver can check without knowing the numbers logged: the gaps inside the run's sequence are exactly
+        // the drops it reported. Numbers follow capture order: record -1 took 1, record N took N + 2.
+        Assert.Single(records.Select(record => record.RunId).Distinct());
+        Assert.Equal(0, report.Sequence);
+        var numbered = records.Where(record => record != report).ToList();
+        Assert.All(numbered, record => Assert.Equal(int.Parse(record.Attributes["Number"]) + 2, record.Sequence));
+        var sequences = numbered.Select(record => record.Sequence).ToHashSet();
+        Assert.Equal(501, sequences.Max());
+        Assert.Equal(long.Parse(report.Attributes["DroppedRecords"]), sequences.Max() - sequences.Count);
+    }
+
+    /// <summary>A value whose text cannot be had: the record logging it cannot be captured.</summary>
+    private sealed class Unprintable
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
     }
 
     /// <summary>The distinct numbers of the "Record {Number}" records logged during the outage.</summary>
