@@ -24,8 +24,11 @@ public sealed class QueryTests(LoggingTestEnvironment logs)
         var service = NewService();
         var traceId = NewTraceId();
         var start = DateTime.UtcNow.AddMinutes(-10);
+        var run = Guid.NewGuid().ToString();
+        var numbered = Record(service, "cart 1 priced", time: start.AddMinutes(1));
+        (numbered.RunId, numbered.Sequence) = (run, 7);
         await logs.SendAsync(
-            Record(service, "cart 1 priced", time: start.AddMinutes(1)),
+            numbered,
             Record(service, "Cart 2 PRICED late", KafkaLogLevel.Warning, start.AddMinutes(2), traceId),
             Record(service, "cart 3 refused", KafkaLogLevel.Error, start.AddMinutes(3), traceId),
             Record(service, "100%_done", KafkaLogLevel.Error, start.AddMinutes(4)),
@@ -33,6 +36,9 @@ public sealed class QueryTests(LoggingTestEnvironment logs)
 
         var all = await logs.QueryUntilAsync(new QueryLogsRequest { Service = service }, response => response.Records.Count == 4);
         Assert.Equal(["100%_done", "cart 3 refused", "Cart 2 PRICED late", "cart 1 priced"], all.Records.Select(record => record.Message));
+        // The sender's run and sequence are stored and returned as sent; a record without them has "" and 0.
+        Assert.Equal((run, 7L), (all.Records[3].RunId, all.Records[3].Sequence));
+        Assert.Equal(("", 0L), (all.Records[0].RunId, all.Records[0].Sequence));
 
         Assert.Equal(["100%_done", "cart 3 refused", "Cart 2 PRICED late"], await MessagesAsync(new QueryLogsRequest { Service = service, MinLevel = KafkaLogLevel.Warning }));
         Assert.Equal(["cart 3 refused", "Cart 2 PRICED late"], await MessagesAsync(new QueryLogsRequest { Service = service, TraceId = traceId.ToUpperInvariant() }));

@@ -29,5 +29,8 @@ public sealed class ServiceLogTests(LoggingTestEnvironment logs)
         Assert.Equal("A spent refresh token of user {UserId} was presented again; its whole family is revoked", record.Template);
         Assert.Equal(registered.User.UserId, record.Attributes["UserId"]);
         Assert.NotEmpty(record.SpanId);
+        // Numbered by Users' sink, so that a lost record would show as a gap in its run.
+        Assert.True(Guid.TryParse(record.RunId, out _), record.RunId);
+        Assert.True(record.Sequence > 0, $"sequence {record.Sequence}");
     }
 }

@@ -61,7 +61,7 @@ internal sealed class LogKeeper(NpgsqlDataSource dataSource, PartitionKeeper par
     private static async Task CopyAsync(NpgsqlConnection connection, List<(LogRecord Record, DateTime Time, ErrorKey? Error)> rows, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY log_records (time, service, instance, level, category, message, template, attributes, exception_type, exception, trace_id, span_id, fingerprint) FROM STDIN (FORMAT BINARY)",
+            "COPY log_records (time, service, instance, level, category, message, template, attributes, exception_type, exception, trace_id, span_id, fingerprint, run_id, sequence) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         foreach (var (record, time, error) in rows)
         {
@@ -86,6 +86,9 @@ internal sealed class LogKeeper(NpgsqlDataSource dataSource, PartitionKeeper par
             {
                 await writer.WriteAsync(error.Fingerprint, NpgsqlDbType.Text, cancellationToken);
             }
+            await writer.WriteAsync(Clean(record.RunId), NpgsqlDbType.Text, cancellationToken);
+            // Any service's input: a negative number is nonsense, and stored as "not numbered".
+            await writer.WriteAsync(Math.Max(record.Sequence, 0), NpgsqlDbType.Bigint, cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }

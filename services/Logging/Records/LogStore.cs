@@ -8,7 +8,7 @@ namespace ECommerce.Logging.Records;
 internal sealed class LogStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, time, ingested_at, service, instance, level, category, message, template, attributes::text, exception_type, exception, trace_id, span_id";
+        "id, time, ingested_at, service, instance, level, category, message, template, attributes::text, exception_type, exception, trace_id, span_id, run_id, sequence";
 
     /// <summary>Newest first, below <paramref name="after"/>; one more than asked tells whether a next page exists.</summary>
     public async Task<(IReadOnlyList<StoredLog> Records, LogCursor? Next)> QueryAsync(LogFilter filter, int pageSize, LogCursor? after, CancellationToken cancellationToken)
@@ -97,6 +97,8 @@ internal sealed class LogStore(NpgsqlDataSource dataSource)
                 Exception = reader.GetString(11),
                 TraceId = reader.GetString(12),
                 SpanId = reader.GetString(13),
+                RunId = reader.GetString(14),
+                Sequence = reader.GetInt64(15),
             };
             record.Attributes.Add(JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(9)) ?? []);
             records.Add(new StoredLog(reader.GetInt64(0), reader.GetFieldValue<DateTime>(1), reader.GetFieldValue<DateTime>(2), record));
