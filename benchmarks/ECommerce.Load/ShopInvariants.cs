@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Confluent.Kafka;
+using ECommerce.Contracts.Events;
 using ECommerce.Orders.Benchmarks;
 using Npgsql;
 
@@ -12,8 +14,12 @@ internal sealed record Invariant(string Name, string Figure, bool Held);
 /// What must be true of the shop whatever failed during a run, read from where the truth lives: every service's own database
 /// and the payment provider's records (the customer's bank statement), never from what the load generator was told.
 /// </summary>
-internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, HttpClient provider)
+/// <param name="kafka">The bootstrap servers, to know where the logs topic ends.</param>
+internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, HttpClient provider, string kafka)
 {
+    /// <summary>KafkaLogSink.OwnCategory: the category of the sink's warning that carries DroppedRecords.</summary>
+    private const string LogSinkCategory = "ECommerce.ServiceDefaults.Logging.KafkaLogSink";
+
     /// <summary>Service databases with an outbox or processed-event records (Logging has neither).</summary>
     private static readonly string[] EventDatabases = ["users", "catalog", "search", "cart", "payment", "shipping", "orders"];
 
@@ -46,7 +52,98 @@ internal sealed class ShopInvariants(Func<string, NpgsqlConnection> database, Ht
             await StockAddsUpAsync(initialStock),
             await NoReservationLeftBehindAsync(),
             await EventsSettledAsync(patience, log),
+            await LogsAccountedForAsync(patience, log),
         ];
+    }
+
+    /// <summary>
+    /// Per sender run, the records missing inside its sequence (highest received minus distinct received) against the drops
+    /// it reported, once Logging has stored everything on the logs topic: before, a gap may only be a record not read yet,
+    /// and a drop report (sent after the records that follow the gap) may still be on its way.
+    /// </summary>
+    private async Task<Invariant> LogsAccountedForAsync(TimeSpan patience, Action<string> log)
+    {
+        var ends = LogTopicEnds();
+        var clock = Stopwatch.StartNew();
+        long notStored;
+        while ((notStored = await LogRecordsNotStoredAsync(ends)) > 0 && clock.Elapsed < patience)
+        {
+            log($"waiting for Logging to store {notStored:N0} log records");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        var runs = await LogRunsAsync();
+        var received = runs.Values.Sum(run => run.Received);
+        var missing = runs.Values.Sum(run => run.Missing);
+        var dropped = runs.Values.Sum(run => run.Dropped);
+        var unexplained = runs.Where(run => run.Value.Missing > run.Value.Dropped).ToList();
+        return new Invariant("logs lost are no more than the reported drop count",
+            $"{received:N0} records received from {runs.Count:N0} runs, {missing:N0} missing inside the sequences, {dropped:N0} reported dropped" +
+            (unexplained.Count == 0 ? "" : $"; {unexplained.Count} runs missing more than they reported (e.g. {unexplained[0].Value.Service} run " +
+                $"{unexplained[0].Key}: {unexplained[0].Value.Missing:N0} missing, {unexplained[0].Value.Dropped:N0} reported)") +
+            (notStored == 0 ? "" : $"; {notStored:N0} records on the topic not stored by Logging after {clock.Elapsed.TotalSeconds:N0} s"),
+            unexplained.Count == 0 && notStored == 0);
+    }
+
+    /// <summary>The logs topic's end offset per partition, now: the records Logging must have stored before the check.</summary>
+    private Dictionary<int, long> LogTopicEnds()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka }).Build();
+        var partitions = admin.GetMetadata(EventTopics.Logs, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(partition => partition.PartitionId);
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = kafka, GroupId = "shop-invariants" }).Build();
+        return partitions.ToDictionary(partition => partition,
+            partition => consumer.QueryWatermarkOffsets(new TopicPartition(EventTopics.Logs, partition), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
+    /// <summary>How many records before <paramref name="ends"/> Logging has not stored: it keeps its next offset per partition with each batch.</summary>
+    private async Task<long> LogRecordsNotStoredAsync(IReadOnlyDictionary<int, long> ends)
+    {
+        await using var logging = await OpenAsync("logging");
+        await using var command = new NpgsqlCommand("SELECT partition, next_offset FROM log_offsets WHERE topic = $1", logging)
+        {
+            Parameters = { new() { Value = EventTopics.Logs } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var stored = new Dictionary<int, long>();
+        while (await reader.ReadAsync())
+        {
+            stored[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+        return ends.Sum(end => Math.Max(0, end.Value - stored.GetValueOrDefault(end.Key)));
+    }
+
+    private sealed record LogRun(string Service, long Received, long Missing, long Dropped);
+
+    /// <summary>
+    /// Every numbered run in Logging's database: records received, missing inside its sequence, and the drops it reported.
+    /// Distinct sequences and distinct reports: a batch the Kafka client sent again after a lost acknowledgement is stored twice.
+    /// </summary>
+    private async Task<Dictionary<string, LogRun>> LogRunsAsync()
+    {
+        await using var logging = await OpenAsync("logging");
+        await using var command = new NpgsqlCommand(
+            """
+            WITH numbered AS (
+                SELECT run_id, min(service) AS service, count(DISTINCT sequence) AS received, max(sequence) - count(DISTINCT sequence) AS missing
+                FROM log_records WHERE run_id <> '' AND sequence > 0 GROUP BY run_id),
+            reports AS (
+                SELECT run_id, min(service) AS service, sum(dropped)::bigint AS dropped
+                FROM (SELECT DISTINCT run_id, service, time, (attributes->>'DroppedRecords')::bigint AS dropped
+                      FROM log_records WHERE run_id <> '' AND sequence = 0 AND category = $1 AND attributes ? 'DroppedRecords') AS report
+                GROUP BY run_id)
+            SELECT run_id, coalesce(numbered.service, reports.service), coalesce(received, 0), coalesce(missing, 0), coalesce(dropped, 0)
+            FROM numbered FULL JOIN reports USING (run_id)
+            """, logging)
+        {
+            Parameters = { new() { Value = LogSinkCategory } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var runs = new Dictionary<string, LogRun>();
+        while (await reader.ReadAsync())
+        {
+            runs[reader.GetString(0)] = new LogRun(reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+        return runs;
     }
 
     /// <summary>Consumers and relays catch up after an outage at their own pace: asked again until they have, or patience runs out.</summary>

@@ -44,6 +44,9 @@ internal sealed class RunningShop : IAsyncDisposable
     public Contracts.Catalog.V1.InventoryService.InventoryServiceClient Inventory => new(_catalog!);
     public string PostgresConnectionString { get; private set; } = "";
 
+    /// <summary>The Kafka cluster's bootstrap servers (the mock brokers inside the AppHost, which here is this process).</summary>
+    public string KafkaConnectionString { get; private set; } = "";
+
     public static async Task<RunningShop> StartAsync(string mode, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"ecommerce-bench-orders-{mode}-{Guid.NewGuid():N}");
@@ -72,6 +75,8 @@ internal sealed class RunningShop : IAsyncDisposable
             shop.Gateway = shop.ServiceUrl("gateway", "http");
             shop.PostgresConnectionString = await app.GetConnectionStringAsync("postgres", cancellationToken)
                 ?? throw new InvalidOperationException("The postgres resource has no connection string.");
+            shop.KafkaConnectionString = await app.GetConnectionStringAsync("kafka", cancellationToken)
+                ?? throw new InvalidOperationException("The kafka resource has no connection string.");
         }
         catch
         {
