@@ -44,10 +44,19 @@ public sealed class OrdersProcess : IAsyncDisposable
     /// <summary>kill -9, then a new process over the same database (on a new port).</summary>
     public async Task KillAndRestartAsync()
     {
+        await KillAsync();
+        await RestartAsync();
+    }
+
+    /// <summary>kill -9: what it left in its database stays as it was until <see cref="RestartAsync"/>.</summary>
+    public async Task KillAsync()
+    {
         await Process.KillAsync();
         await Process.DisposeAsync();
-        Process = await ServiceProcess.StartAsync("Orders", _environment);
     }
+
+    /// <summary>A new process over the same database (on a new port).</summary>
+    public async Task RestartAsync() => Process = await ServiceProcess.StartAsync("Orders", _environment);
 
     public Task<T> QueryAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(Database, sql, parameters);
 

@@ -49,6 +49,47 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
     }
 
     [Fact]
+    public async Task Orders_killed_with_sigkill_in_the_middle_of_a_cancellation_carries_it_through_after_its_restart_refunding_once()
+    {
+        // The slow provider keeps the cancellation inside its refund long enough to kill Orders there: the shipment is
+        // cancelled, the money on its way back, the order still paid. Nobody repeats the request; the resumer must finish it.
+        await using var slowPayment = await PaymentStack.StartAsync(shop, latencyMs: 2000);
+        await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string>
+        {
+            ["services__payment__grpc__0"] = slowPayment.Service.Address.ToString(),
+        });
+        var sku = await shop.NewSkuAsync(stock: 5);
+        var customer = await shop.ShopperAsync(sku, quantity: 2);
+        var request = await shop.CheckoutAsync(customer);
+        request.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var placed = (await orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
+        Assert.Equal(OrderStatus.Fulfilling, placed.Status);
+
+        var cancelling = orders.Client.CancelOrderAsync(new CancelOrderRequest { OrderId = placed.OrderId, Reason = "ordered twice" }, customer.Token).ResponseAsync;
+        await Eventually.TrueAsync(async () => await shop.Shipping.QueryAsync<string>("SELECT status FROM shipments WHERE shipment_id = $1", Guid.Parse(placed.ShipmentId)) == "cancelled",
+            "the cancellation never cancelled the shipment", seconds: 60);
+        await orders.KillAsync();
+        await Assert.ThrowsAsync<RpcException>(() => cancelling);
+        Assert.Equal(("fulfilling", "started"), (await orders.QueryAsync<string>("SELECT status FROM orders"),
+            await orders.QueryAsync<string>("SELECT state FROM saga_steps WHERE step = 'cancel'")));
+        await orders.RestartAsync();
+
+        Order order = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            order = (await orders.Client.GetOrderAsync(new GetOrderRequest { OrderId = placed.OrderId }, customer.Token)).Order;
+            return order.Status == OrderStatus.Cancelled;
+        }, "the cancellation was not carried through after the restart", seconds: 90);
+
+        Assert.Equal(("ordered twice", placed.Total.ToDecimal()), (order.FailureReason, order.Refunded.ToDecimal()));
+        Assert.Contains(order.History, change => change.Status == OrderStatus.Cancelled && change.Actor == $"user:{customer.UserId}");
+        var payment = Assert.Single((await new PaymentService.PaymentServiceClient(slowPayment.Service.Channel)
+            .ListPaymentsAsync(new ListPaymentsRequest { OrderId = placed.OrderId }, shop.OrdersService)).Payments);
+        Assert.Equal((PaymentStatus.Refunded, placed.Total.ToDecimal()), (payment.Status, payment.Refunded.ToDecimal()));
+        await Eventually.TrueAsync(async () => (await shop.StockAsync(sku)).OnHand == 5, "the stock of the cancelled order did not come back", seconds: 60);
+    }
+
+    [Fact]
     public async Task Catalog_unavailable_at_the_reservation_compensates_once_it_is_back_with_nothing_charged_or_reserved()
     {
         await using var catalog = new Restartable(await shop.StartCatalogAsync(), address => shop.StartCatalogAsync(address));

@@ -12,10 +12,17 @@ namespace ECommerce.Orders.Checkout;
 /// cancelling transaction records a <see cref="ReturnStock"/> step as started, and the call follows; if Orders dies or
 /// Catalog is unavailable in between, <see cref="SagaResumer"/> finds the started step and calls again (Catalog returns
 /// an order's sale once, keyed by the order id).
+/// <para>
+/// A cancellation, once asked for, is carried through: it is recorded as a started <see cref="Cancel"/> step (with who
+/// asked and why) before the shipment or the payment is touched. If Orders dies in the middle (the shipment cancelled,
+/// the money refunded, the order still paid), or a participant is unavailable, the resumer repeats it under the same
+/// keys until the order is cancelled, or the cancellation is refused (a parcel that left meanwhile).
+/// </para>
 /// </remarks>
 internal sealed class AfterSales(OrderKeeper orders, Participants participants, OrdersOptions options, ILogger<AfterSales> logger)
 {
     public const string ReturnStock = "return_stock";
+    public const string Cancel = "cancel";
 
     public async Task<AfterSale> CancelAsync(Guid orderId, string actor, string reason, CancellationToken cancellationToken)
     {
@@ -37,11 +44,13 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
         {
             return new AfterSale.WrongState($"it is {order.Status}; only an order that has not shipped can be cancelled");
         }
+        await orders.StepStartedAsync(orderId, Cancel, $"{actor}\n{reason}", cancellationToken);
         if (options.ShippingEnabled && order.ShipmentId is not null)
         {
             switch (await participants.CancelShipmentAsync(order, reason, cancellationToken))
             {
                 case StepResult.Refused refused:
+                    await orders.EndStepAsync(orderId, Cancel, "refused", cancellationToken);
                     return new AfterSale.WrongState($"its shipment cannot be cancelled: {refused.Reason}");
                 case StepResult.Unavailable unavailable:
                     return new AfterSale.Unavailable(unavailable.Reason);
@@ -57,6 +66,7 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
                     refundedTotal = decimal.Parse(done.Detail!, System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case StepResult.Refused refused:
+                    await orders.EndStepAsync(orderId, Cancel, "refused", cancellationToken);
                     return new AfterSale.WrongState($"its payment cannot be refunded: {refused.Reason}");
                 case StepResult.Unavailable unavailable:
                     return new AfterSale.Unavailable(unavailable.Reason);
@@ -64,6 +74,11 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
         }
         var change = await orders.ChangeAsync(orderId, async (row, unit) =>
         {
+            if (OrderRules.Parse(row.Status) == OrderStatus.Cancelled)
+            {
+                // The same cancellation, repeated by the customer or the resumer, got there first.
+                return new Transition.Applied();
+            }
             var before = row.Refunded;
             row.Refunded = Math.Min(row.Total, refundedTotal);
             if (!OrderKeeper.TryMove(unit, row, OrderStatus.Cancelled, actor, reason))
@@ -71,6 +86,7 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
                 return new Transition.Refused($"it is {row.Status}");
             }
             row.FailureReason = reason;
+            await OrderKeeper.EndStepAsync(unit, orderId, Cancel, "done", cancellationToken);
             await OrderKeeper.StepStartedAsync(unit, orderId, ReturnStock, cancellationToken);
             await unit.PublishAsync(orderId, OrderEvents.Cancelled(row, reason, failed: false), cancellationToken);
             if (row.Refunded > before)
@@ -81,10 +97,35 @@ internal sealed class AfterSales(OrderKeeper orders, Participants participants, 
         }, cancellationToken);
         if (change is Transition.Refused wrong)
         {
+            await orders.EndStepAsync(orderId, Cancel, "refused", cancellationToken);
             return new AfterSale.WrongState(wrong.Reason);
         }
         await ReturnStockAsync(orderId, cancellationToken);
         return new AfterSale.Done();
+    }
+
+    /// <summary>
+    /// Carries through a cancellation that was started and never ended (Orders died in the middle, or a participant was
+    /// unavailable): the same calls under the same keys. One that can no longer be done is recorded refused.
+    /// </summary>
+    /// <param name="detail">The started step's detail: who asked and why.</param>
+    public async Task ResumeCancellationAsync(Guid orderId, string? detail, CancellationToken cancellationToken)
+    {
+        var (actor, reason) = detail?.Split('\n', 2) is [var who, var why] ? (who, why) : (OrderKeeper.CheckoutActor, "cancelled");
+        var outcome = await CancelAsync(orderId, actor, reason, cancellationToken);
+        switch (outcome)
+        {
+            case AfterSale.Unavailable unavailable:
+                logger.LogWarning("Cancellation of order {OrderId} waits: {Reason}", orderId, unavailable.Reason);
+                break;
+            case AfterSale.WrongState wrong:
+                logger.LogWarning("Cancellation of order {OrderId} cannot be carried through: {Reason}", orderId, wrong.Reason);
+                await orders.EndStepAsync(orderId, Cancel, "refused", cancellationToken);
+                break;
+            case AfterSale.NotFound:
+                await orders.EndStepAsync(orderId, Cancel, "refused", cancellationToken);
+                break;
+        }
     }
 
     /// <summary>

@@ -2,8 +2,8 @@ namespace ECommerce.Orders.Checkout;
 
 /// <summary>
 /// At start and every <see cref="OrdersOptions.ResumeInterval"/>: continues every saga nobody drives (its process
-/// died, or it waits for a participant), so each checkout ends completed or compensated; returns the stock of cancelled
-/// orders whose return was started and not finished; and, hourly, forgets PlaceOrder keys past their retention. A timer
+/// died, or it waits for a participant), so each checkout ends completed or compensated; carries through cancellations
+/// that were started and never ended; returns the stock of cancelled orders whose return was started and not finished; and, hourly, forgets PlaceOrder keys past their retention. A timer
 /// that calls the saga, the after-sales and the keeper: it holds no logic of its own.
 /// </summary>
 internal sealed class SagaResumer(CheckoutSaga saga, AfterSales afterSales, OrderKeeper orders, OrdersOptions options, TimeProvider clock,
@@ -27,9 +27,13 @@ internal sealed class SagaResumer(CheckoutSaga saga, AfterSales afterSales, Orde
                 }
                 await Parallel.ForEachAsync(unfinished, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
                     async (orderId, cancellationToken) => await saga.RunAsync(orderId, cancellationToken));
-                // Started a whole interval ago: the cancellation that started it has had its own try.
-                var returns = await orders.StartedStepsAsync(AfterSales.ReturnStock, clock.GetUtcNow() - options.ResumeInterval, Batch, stoppingToken);
-                foreach (var orderId in returns)
+                // Started a whole interval ago: the request that started it has had its own try.
+                var startedBefore = clock.GetUtcNow() - options.ResumeInterval;
+                foreach (var (orderId, detail) in await orders.StartedStepsAsync(AfterSales.Cancel, startedBefore, Batch, stoppingToken))
+                {
+                    await afterSales.ResumeCancellationAsync(orderId, detail, stoppingToken);
+                }
+                foreach (var (orderId, _) in await orders.StartedStepsAsync(AfterSales.ReturnStock, startedBefore, Batch, stoppingToken))
                 {
                     await afterSales.ReturnStockAsync(orderId, stoppingToken);
                 }

@@ -150,22 +150,48 @@ internal sealed class OrderKeeper(IServiceScopeFactory scopes, TimeProvider cloc
         }, cancellationToken);
 
     /// <summary>The same inside a transaction of the caller's (a cancellation records its stock return with the order's change).</summary>
-    public static async Task StepStartedAsync(Unit unit, Guid orderId, string step, CancellationToken cancellationToken)
+    /// <param name="detail">What a resumer needs to carry the step through (a cancellation's actor and reason); null keeps what was there.</param>
+    public static async Task StepStartedAsync(Unit unit, Guid orderId, string step, CancellationToken cancellationToken, string? detail = null)
     {
         var now = unit.Clock.GetUtcNow();
         await unit.Db.Database.ExecuteSqlAsync($"""
-            INSERT INTO saga_steps (order_id, step, state, attempts, started_at) VALUES ({orderId}, {step}, 'started', 1, {now})
-            ON CONFLICT (order_id, step) DO UPDATE SET state = 'started', attempts = saga_steps.attempts + 1, started_at = {now}, finished_at = NULL
+            INSERT INTO saga_steps (order_id, step, state, attempts, detail, started_at) VALUES ({orderId}, {step}, 'started', 1, {detail}, {now})
+            ON CONFLICT (order_id, step) DO UPDATE SET state = 'started', attempts = saga_steps.attempts + 1,
+                detail = COALESCE(EXCLUDED.detail, saga_steps.detail), started_at = {now}, finished_at = NULL
             """, cancellationToken);
     }
 
+    /// <summary>A step started outside a saga's run (a cancellation), with what its resumer needs.</summary>
+    public Task StepStartedAsync(Guid orderId, string step, string detail, CancellationToken cancellationToken) =>
+        InTransactionAsync(async unit =>
+        {
+            await StepStartedAsync(unit, orderId, step, cancellationToken, detail);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Ends <paramref name="step"/> if it is still started (in the caller's transaction when given one).</summary>
+    public static Task EndStepAsync(Unit unit, Guid orderId, string step, string state, CancellationToken cancellationToken) =>
+        EndStepAsync(unit.Db, unit.Clock, orderId, step, state, cancellationToken);
+
+    /// <summary>Ends <paramref name="step"/> if it is still started, on its own.</summary>
+    public async Task EndStepAsync(Guid orderId, string step, string state, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await EndStepAsync(scope.ServiceProvider.GetRequiredService<OrdersDb>(), clock, orderId, step, state, cancellationToken);
+    }
+
+    private static Task EndStepAsync(OrdersDb db, TimeProvider clock, Guid orderId, string step, string state, CancellationToken cancellationToken) =>
+        db.SagaSteps.Where(s => s.OrderId == orderId && s.Step == step && s.State == "started")
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.State, state).SetProperty(s => s.FinishedAt, clock.GetUtcNow()), cancellationToken);
+
     /// <summary>Orders whose <paramref name="step"/> was started before <paramref name="startedBefore"/> and never finished.</summary>
-    public async Task<List<Guid>> StartedStepsAsync(string step, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken)
+    public async Task<List<(Guid OrderId, string? Detail)>> StartedStepsAsync(string step, DateTimeOffset startedBefore, int limit, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDb>();
-        return await db.SagaSteps.AsNoTracking().Where(s => s.Step == step && s.State == "started" && s.StartedAt < startedBefore)
-            .OrderBy(s => s.StartedAt).Select(s => s.OrderId).Take(limit).ToListAsync(cancellationToken);
+        var started = await db.SagaSteps.AsNoTracking().Where(s => s.Step == step && s.State == "started" && s.StartedAt < startedBefore)
+            .OrderBy(s => s.StartedAt).Select(s => new { s.OrderId, s.Detail }).Take(limit).ToListAsync(cancellationToken);
+        return [.. started.Select(s => (s.OrderId, s.Detail))];
     }
 
     /// <summary>Recorded after the call, with what it returned and the order's change it makes, in one transaction.</summary>
