@@ -267,7 +267,7 @@ internal static class CheckoutBenchmark
                 settled.Add((reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
             }
         }
-        var losers = settled.Where(order => !order.Paid).Select(order => Guid.Parse(order.OrderId)).ToArray();
+        var losers = settled.Where(order => !order.Paid).Select(order => order.OrderId).ToArray();
         await using var payments = shop.Database("payment");
         await payments.OpenAsync();
         await using var charged = new NpgsqlCommand("SELECT count(*) FROM payments WHERE order_id = ANY($1) AND status IN ('pending', 'authorized', 'captured')", payments)
