@@ -25,18 +25,23 @@ internal sealed record CheckoutLoad(int Concurrency, int WarmupSeconds, int Seco
 /// paid order, still held or captured and not refunded; the shop's database could be wrong in the same way as the order.</param>
 /// <param name="RegistrationSeconds">Registering the buyers, before the sale (password hashing dominates).</param>
 /// <param name="PaidMs">When each paid buyer had their answer, from the sale's start, sorted.</param>
-/// <param name="RefusedMs">When each refused (failed order) buyer had their answer, from the sale's start, sorted.</param>
+/// <param name="Failed">Buyers whose order failed (at the reservation).</param>
+/// <param name="SoldOut">Buyers told "out of stock" before an order was recorded.</param>
+/// <param name="RefusedMs">When each refused buyer (failed order or out of stock) had their answer, from the sale's start, sorted.</param>
 /// <param name="Errors">Requests that got no answer (a 5xx or a timeout), each sent again with the same key.</param>
 /// <param name="ComeBack">Requests answered 429 (no turn at the checkout), each sent again with the same key after its Retry-After.</param>
 /// <param name="SlowestRequestMs">The longest any one request waited for its answer.</param>
 /// <param name="Paid">Answers that said paid; <paramref name="Failed"/> answers that said failed; <paramref name="Errors"/> no answer.</param>
 /// <param name="SettledPaid">Orders paid once every checkout had finished, by Orders' database (an unanswered request's order included).</param>
-internal sealed record FlashSaleResult(string Mode, int Buyers, long Units, int Paid, int Failed, int Errors, double Seconds, long OnHand, long Reserved,
+internal sealed record FlashSaleResult(string Mode, int Buyers, long Units, int Paid, int Failed, int SoldOut, int Errors, double Seconds, long OnHand, long Reserved,
     long LosersCharged, int ChargedWithoutOrder, double RegistrationSeconds, double[] PaidMs, double[] RefusedMs, int SettledPaid, int SettledFailed, int ComeBack, double SlowestRequestMs);
 
 /// <summary>One mode's run: the checkout load with the database's transactions counted, pgbench on the same server, and the flash sale.</summary>
 internal static class CheckoutBenchmark
 {
+    /// <summary>A flash-sale buyer's outcome when Orders answered "out of stock" before recording anything.</summary>
+    private const string SoldOut = "sold out";
+
     /// <summary>Customers per load worker, taken in turn, so Cart has emptied one's cart (OrderConfirmed) before it buys again.</summary>
     private const int CustomersPerWorker = 3;
 
@@ -224,6 +229,12 @@ internal static class CheckoutBenchmark
                     Slowest(sent);
                     return (OrderId: orderId, Status: status, Ms: clock.Elapsed.TotalMilliseconds);
                 }
+                catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.BadRequest && e.Message.Contains("Out of stock", StringComparison.Ordinal))
+                {
+                    // Told at once, before anything was recorded: the catalog has none left.
+                    Slowest(sent);
+                    return (OrderId: "", Status: SoldOut, Ms: clock.Elapsed.TotalMilliseconds);
+                }
                 catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     Slowest(sent);
@@ -278,10 +289,10 @@ internal static class CheckoutBenchmark
         var paidCards = settled.Where(order => order.Paid).Select(order => order.Card).ToHashSet();
         var chargedWithoutOrder = await ProviderRecords.ChargedCardsAsync(provider, buyers.Select(buyer => buyer.PaymentMethodToken).ToHashSet(), paidCards);
         return new FlashSaleResult(shop.Mode, buyersCount, units, placed.Count(order => order.Status == "ORDER_STATUS_FULFILLING"),
-            placed.Count(order => order.Status == "ORDER_STATUS_FAILED"),
+            placed.Count(order => order.Status == "ORDER_STATUS_FAILED"), placed.Count(order => order.Status == SoldOut),
             errors, seconds, stock.OnHand, stock.Reserved, losersCharged, chargedWithoutOrder, registrationSeconds,
             [.. placed.Where(order => order.Status == "ORDER_STATUS_FULFILLING").Select(order => order.Ms).Order()],
-            [.. placed.Where(order => order.Status == "ORDER_STATUS_FAILED").Select(order => order.Ms).Order()], paidCards.Count, losers.Length,
+            [.. placed.Where(order => order.Status is "ORDER_STATUS_FAILED" or SoldOut).Select(order => order.Ms).Order()], paidCards.Count, losers.Length,
             comeBack, slowest);
     }
 

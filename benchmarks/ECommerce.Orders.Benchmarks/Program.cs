@@ -76,9 +76,9 @@ if (checkouts.Count == 2)
 foreach (var sale in sales)
 {
     Console.WriteLine();
-    Console.WriteLine($"Flash sale ({sale.Mode}): {sale.Buyers} buyers of {sale.Units} units at once through the REST edge → {sale.Paid} paid, {sale.Failed} failed, " +
+    Console.WriteLine($"Flash sale ({sale.Mode}): {sale.Buyers} buyers of {sale.Units} units at once through the REST edge → {sale.Paid} paid, {sale.Failed} failed, {sale.SoldOut} told out of stock, " +
         $"{sale.Errors} errors, in {sale.Seconds:N1} s; stock left on hand {sale.OnHand}, reserved {sale.Reserved}; losers with a payment held: {sale.LosersCharged}, cards charged at the provider without a paid order: {sale.ChargedWithoutOrder}. " +
-        (sale.Paid == sale.Units && sale.Failed == sale.Buyers - sale.Units && sale.SettledPaid == sale.Units && sale.Reserved == 0 && sale.OnHand == 0 && sale.LosersCharged == 0 && sale.ChargedWithoutOrder == 0 ? "As it must be." : "NOT AS IT MUST BE."));
+        (sale.Paid == sale.Units && sale.Failed + sale.SoldOut == sale.Buyers - sale.Units && sale.SettledPaid == sale.Units && sale.Reserved == 0 && sale.OnHand == 0 && sale.LosersCharged == 0 && sale.ChargedWithoutOrder == 0 ? "As it must be." : "NOT AS IT MUST BE."));
 }
 return checkouts.All(r => r.NotPaid == 0 && r.Errors == 0) && sales.All(s => s.Paid == s.Units && s.LosersCharged == 0 && s.ChargedWithoutOrder == 0 && s.Reserved == 0) ? 0 : 1;
 

@@ -32,10 +32,10 @@ public sealed class OrdersOptions
     public int MaxConcurrentCheckouts { get; set; } = 16;
 
     /// <summary>New checkouts that may wait for a turn; beyond them a checkout is refused at once (RESOURCE_EXHAUSTED).</summary>
-    public int AdmissionQueue { get; set; } = 200;
+    public int AdmissionQueue { get; set; } = 1000;
 
     /// <summary>How long a new checkout waits for a turn before it is refused, to be retried with the same key.</summary>
-    public TimeSpan AdmissionWait { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan AdmissionWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long PlaceOrder keys are kept: at least 24 hours.</summary>
     public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(48);

@@ -1,4 +1,5 @@
 using ECommerce.Contracts.Orders.V1;
+using Grpc.Core;
 using ECommerce.Contracts.Payment.V1;
 using ECommerce.Contracts.Shipping.V1;
 
@@ -143,6 +144,27 @@ public sealed class CheckoutTests(OrdersTestEnvironment shop)
         var stock = await shop.StockAsync(sku);
         Assert.Equal((1L, 0L), (stock.OnHand, stock.Reserved));
         Assert.Equal(2, Assert.Single((await shop.CartOfAsync(late)).Lines).Quantity);
+    }
+
+    [Fact]
+    public async Task A_sku_out_of_stock_is_refused_at_once_naming_it_with_nothing_recorded_reserved_or_charged()
+    {
+        var sku = await shop.NewSkuAsync(stock: 1);
+        var late = await shop.ShopperAsync(sku);
+        var early = await shop.ShopperAsync(sku);
+        Assert.Equal(OrderStatus.Fulfilling, (await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(early), early.Token)).Order.Status);
+
+        var refused = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(async () =>
+            await shop.OrdersClient.PlaceOrderAsync(await shop.CheckoutAsync(late), late.Token));
+
+        Assert.Equal(global::Grpc.Core.StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains($"{sku}: Out of stock", refused.Status.Detail);
+        var violation = Assert.Single(refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>()!.Violations);
+        Assert.Equal(("InsufficientStock", $"skus/{sku}"), (violation.Type, violation.Subject));
+        Assert.Empty((await shop.OrdersClient.ListOrdersAsync(new ListOrdersRequest(), late.Token)).Orders);
+        var stock = await shop.StockAsync(sku);
+        Assert.Equal((0L, 0L), (stock.OnHand, stock.Reserved));
+        Assert.Equal(1, Assert.Single((await shop.CartOfAsync(late)).Lines).Quantity);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ internal sealed class CheckoutDesk(
         {
             return new Placement.Refused("cart_id", "The cart is empty: there is nothing to check out.");
         }
-        var blocking = validated.Problems.Where(p => OrderRules.Blocks(p.Issue)).ToList();
+        var blocking = validated.Problems.Where(p => OrderRules.Blocks(p, validated.Cart)).ToList();
         if (blocking.Count > 0)
         {
             return new Placement.CartProblems(blocking);

@@ -116,9 +116,18 @@ internal static class OrderRules
         return Convert.ToHexString(SHA256.HashData(body.ToByteArray()));
     }
 
-    /// <summary>Cart problems that refuse the checkout. Stock is left to the reservation, which is authoritative; a changed
-    /// price is not a problem: the order charges the catalog's price of now, which the answer shows.</summary>
-    public static bool Blocks(LineIssue issue) => issue is not (LineIssue.InsufficientStock or LineIssue.PriceChanged);
+    /// <summary>
+    /// Cart problems that refuse the checkout before anything is recorded. A changed price is not one: the order charges the
+    /// catalog's price of now, which the answer shows. Short stock is left to the reservation, which is authoritative (and
+    /// may still be met), except a line the catalog has none of at all: with nothing to reserve, the buyer is told "out of
+    /// stock" at once, which is what turns a flash sale's late buyers away in milliseconds instead of after a whole saga.
+    /// </summary>
+    public static bool Blocks(LineProblem problem, Contracts.Cart.V1.Cart cart) => problem.Issue switch
+    {
+        LineIssue.PriceChanged => false,
+        LineIssue.InsufficientStock => cart.Lines.Any(line => line.Sku == problem.Sku && line.Availability == Availability.OutOfStock),
+        _ => true,
+    };
 
     /// <summary>The order's lines and totals from a validated cart (its prices are the catalog's) and the shipping price.</summary>
     public static Priced Price(Contracts.Cart.V1.Cart cart, Money? shipping)
