@@ -7,12 +7,12 @@ namespace ECommerce.EndToEnd.Tests;
 /// <summary>
 /// A customer checks out through the REST edge: register, add to the cart, tokenise the card at the provider (as a
 /// storefront does), get shipping quotes, place the order, find it paid and handed to the carrier in the purchase history,
-/// and the cart emptied. Mesh and monolith.
+/// the cart emptied, then shipped and delivered as the carrier moves the parcel. Mesh and monolith.
 /// </summary>
 public sealed class OrderJourneyTests(RunningMesh mesh)
 {
     [Fact]
-    public async Task RegisteredAddedToCartPlacedPaidAndListed_OverRest()
+    public async Task RegisteredAddedToCartPlacedPaidShippedDeliveredAndListed_OverRest()
     {
         using var client = mesh.NewRestClient();
         var (sku, name) = await client.StockedSkuAsync();
@@ -41,6 +41,7 @@ public sealed class OrderJourneyTests(RunningMesh mesh)
         Assert.False(string.IsNullOrEmpty(placedOrder.GetProperty("shipmentId").GetString()));
         Assert.Equal(name, placedOrder.GetProperty("lines")[0].GetProperty("name").GetString());
         var orderId = placedOrder.GetProperty("orderId").GetString()!;
+        var shipmentId = placedOrder.GetProperty("shipmentId").GetString()!;
 
         using var retried = await client.SendJsonAsync(HttpMethod.Post, "/v1/orders", order, accessToken);
         Assert.Equal(orderId, (await retried.ReadJsonAsync()).GetProperty("order").GetProperty("orderId").GetString());
@@ -61,6 +62,52 @@ public sealed class OrderJourneyTests(RunningMesh mesh)
                 break;
             }
             Assert.True(DateTime.UtcNow < deadline, "the cart was not emptied after the order");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        // The carrier picks the parcel up and delivers it; Shipping's events move the order, seen through the edge.
+        await DeliverAsync(shipmentId);
+        var delivered = await StatusAsync(client, orderId, accessToken, "ORDER_STATUS_DELIVERED");
+        var history = delivered.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("status").GetString()).ToList();
+        Assert.Equal(["ORDER_STATUS_SHIPPED", "ORDER_STATUS_DELIVERED"], history.TakeLast(2));
+        using var purchases = await client.GetAsync("/v1/orders", accessToken);
+        var bought = Assert.Single((await purchases.ReadJsonAsync()).GetProperty("orders").EnumerateArray());
+        Assert.Equal(("ORDER_STATUS_DELIVERED", name), (bought.GetProperty("status").GetString(), bought.GetProperty("lines")[0].GetProperty("name").GetString()));
+    }
+
+    /// <summary>Moves the shipment's parcel to delivered now, through the carrier sandbox's test control (its clock would, step by step).</summary>
+    private async Task DeliverAsync(string shipmentId)
+    {
+        using var carrier = new HttpClient { BaseAddress = mesh.ResourceUrl("carrier-sandbox", "http") };
+        carrier.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await mesh.ParameterAsync("carrier-api-key"));
+        var parcels = await carrier.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/shipments?reference={shipmentId}", TestContext.Current.CancellationToken);
+        var parcelId = Assert.Single(parcels.GetProperty("data").EnumerateArray()).GetProperty("id").GetString();
+        // Until it has nowhere left to go (409): the carrier's own clock may move it too meanwhile.
+        for (var step = 0; step < 10; step++)
+        {
+            using var moved = await carrier.PostAsync($"/v1/test/shipments/{parcelId}/advance", null, TestContext.Current.CancellationToken);
+            if (moved.StatusCode == HttpStatusCode.Conflict)
+            {
+                return;
+            }
+            moved.EnsureSuccessStatusCode();
+        }
+        Assert.Fail($"the carrier's parcel {parcelId} was not delivered after 10 steps");
+    }
+
+    /// <summary>The order through the edge once it has <paramref name="status"/> (Shipping's events travel through Kafka).</summary>
+    private static async Task<System.Text.Json.JsonElement> StatusAsync(HttpClient client, string orderId, string accessToken, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var fetched = await client.GetAsync($"/v1/orders/{orderId}", accessToken);
+            var order = (await fetched.ReadJsonAsync()).GetProperty("order");
+            if (order.GetProperty("status").GetString() == status)
+            {
+                return order;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the order is {order.GetProperty("status").GetString()}, not {status}");
             await Task.Delay(250, TestContext.Current.CancellationToken);
         }
     }
