@@ -52,8 +52,8 @@ internal sealed class OrdersApi(CheckoutDesk checkout, AfterSales afterSales, Or
                 new PreconditionFailure { Violations = { problems.Problems.Select(p => new PreconditionFailure.Types.Violation { Type = p.Issue.ToString(), Subject = $"skus/{p.Sku}", Description = p.Message }) } }),
             Placement.Busy busy => throw GrpcErrors.WithDetails(StatusCode.ResourceExhausted,
                 $"The shop is taking {busy.Running} checkouts at once and yours did not get a turn in time. Nothing was recorded or charged: " +
-                $"send the same request again (same idempotency_key) in {CheckoutAdmission.RetryAfter.TotalSeconds:0} s.",
-                new RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(CheckoutAdmission.RetryAfter) }),
+                $"send the same request again (same idempotency_key) in {busy.ComeBackIn.TotalSeconds:0} s.",
+                new RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(busy.ComeBackIn) }),
             _ => throw new InvalidOperationException("Unknown placement."),
         };
     }

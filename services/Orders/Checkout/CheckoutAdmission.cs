@@ -14,8 +14,11 @@ namespace ECommerce.Orders.Checkout;
 /// </remarks>
 internal sealed class CheckoutAdmission(OrdersOptions options) : IDisposable
 {
-    /// <summary>When a refused buyer should try again; a few seconds, so a burst spreads out instead of coming back at once.</summary>
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+    /// <summary>The soonest a refused buyer is asked to come back.</summary>
+    public static readonly TimeSpan SoonestComeBack = TimeSpan.FromSeconds(2);
+
+    /// <summary>The latest: well inside a buyer's patience, and the edge's 30 s.</summary>
+    public static readonly TimeSpan LatestComeBack = TimeSpan.FromSeconds(20);
 
     private readonly ConcurrencyLimiter _turns = new(new ConcurrencyLimiterOptions
     {
@@ -43,6 +46,21 @@ internal sealed class CheckoutAdmission(OrdersOptions options) : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// When a refused checkout should be sent again: from <see cref="SoonestComeBack"/>, later the more checkouts wait (a
+    /// wave of turns per <see cref="OrdersOptions.MaxConcurrentCheckouts"/> waiting), spread at random up to that, at most
+    /// <see cref="LatestComeBack"/>. Every come-back costs the edge and Orders a whole request: with a fixed 2 s, 2,000
+    /// buyers came back 27,000 times in a 140 s sale, about 190 requests a second that only kept the cores from the
+    /// checkouts that had a turn.
+    /// </summary>
+    public TimeSpan ComeBackIn()
+    {
+        var waiting = _turns.GetStatistics()?.CurrentQueuedCount ?? 0;
+        var latest = Math.Min(LatestComeBack.TotalSeconds, SoonestComeBack.TotalSeconds + waiting / (double)Math.Max(1, options.MaxConcurrentCheckouts));
+        var seconds = SoonestComeBack.TotalSeconds + Random.Shared.NextDouble() * (latest - SoonestComeBack.TotalSeconds);
+        return TimeSpan.FromSeconds(Math.Ceiling(seconds));
     }
 
     public void Dispose() => _turns.Dispose();

@@ -32,7 +32,7 @@ internal sealed class CheckoutDesk(
         using var turn = await admission.EnterAsync(cancellationToken);
         if (turn is null)
         {
-            return new Placement.Busy(options.MaxConcurrentCheckouts);
+            return new Placement.Busy(options.MaxConcurrentCheckouts, admission.ComeBackIn());
         }
         var caller = new Metadata { { "authorization", bearer } };
         var deadline = DateTime.UtcNow + options.CallTimeout;
@@ -125,5 +125,5 @@ internal abstract record Placement
     public sealed record Refused(string Field, string Reason) : Placement;
     public sealed record CartProblems(IReadOnlyList<LineProblem> Problems) : Placement;
     /// <summary>No turn came in time: nothing was recorded, the same request may be sent again.</summary>
-    public sealed record Busy(int Running) : Placement;
+    public sealed record Busy(int Running, TimeSpan ComeBackIn) : Placement;
 }
