@@ -22,10 +22,8 @@ public sealed class AdmissionTests(OrdersTestEnvironment shop)
         var sku = await shop.NewSkuAsync(stock: 5);
         var first = await shop.ShopperAsync(sku);
         var second = await shop.ShopperAsync(sku);
-        var firstRequest = await shop.CheckoutAsync(first);
-        firstRequest.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
-        var secondRequest = await shop.CheckoutAsync(second);
-        secondRequest.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var firstRequest = await slowPayment.CheckoutAsync(shop, first);
+        var secondRequest = await slowPayment.CheckoutAsync(shop, second);
 
         var running = orders.Client.PlaceOrderAsync(firstRequest, first.Token, deadline: DateTime.UtcNow.AddMinutes(2)).ResponseAsync;
         await Eventually.TrueAsync(async () => await orders.QueryAsync<long>("SELECT count(*) FROM orders") == 1, "the first checkout was not recorded", seconds: 60);

@@ -1,3 +1,4 @@
+using ECommerce.Contracts.Orders.V1;
 using ECommerce.Testing;
 
 namespace ECommerce.Orders.Tests;
@@ -33,6 +34,14 @@ public sealed class PaymentStack : IAsyncDisposable
         var service = await ServiceProcess.StartAsync("Payment", settings);
         var sandbox = await SandboxProcess.StartAsync(sandboxAddress, apiKey, webhookSecret, new Uri(service.Address, "/webhooks/payment-provider"), latencyMs: latencyMs);
         return new PaymentStack(service, sandbox, settings);
+    }
+
+    /// <summary>A checkout of <paramref name="customer"/>'s cart, paid with an approved card tokenised at this stack's sandbox.</summary>
+    public async Task<PlaceOrderRequest> CheckoutAsync(OrdersTestEnvironment shop, Customer customer)
+    {
+        var request = await shop.CheckoutAsync(customer);
+        request.PaymentMethodToken = await Sandbox.TokeniseAsync(SandboxCards.Approved);
+        return request;
     }
 
     /// <summary>Stops the Payment service (the sandbox keeps its records).</summary>

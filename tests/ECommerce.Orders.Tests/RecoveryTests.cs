@@ -20,8 +20,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync(customer);
-        request.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var request = await slowPayment.CheckoutAsync(shop, customer);
 
         var call = orders.Client.PlaceOrderAsync(request, customer.Token).ResponseAsync;
         await Eventually.TrueAsync(async () => await orders.QueryAsync<long>(
@@ -60,8 +59,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync(customer);
-        request.PaymentMethodToken = await slowPayment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var request = await slowPayment.CheckoutAsync(shop, customer);
         var placed = (await orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
         Assert.Equal(OrderStatus.Fulfilling, placed.Status);
 
@@ -120,8 +118,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         await using var orders = await OrdersProcess.StartAsync(shop, new Dictionary<string, string> { ["services__payment__grpc__0"] = payment.Service.Address.ToString() });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync(customer);
-        request.PaymentMethodToken = await payment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var request = await payment.CheckoutAsync(shop, customer);
         await payment.StopServiceAsync();
 
         var placed = (await orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2))).Order;
@@ -153,8 +150,7 @@ public sealed class RecoveryTests(OrdersTestEnvironment shop)
         });
         var sku = await shop.NewSkuAsync(stock: 5);
         var customer = await shop.ShopperAsync(sku, quantity: 2);
-        var request = await shop.CheckoutAsync(customer);
-        request.PaymentMethodToken = await payment.Sandbox.TokeniseAsync(SandboxCards.Approved);
+        var request = await payment.CheckoutAsync(shop, customer);
         await payment.StopServiceAsync();
 
         var call = orders.Client.PlaceOrderAsync(request, customer.Token, deadline: DateTime.UtcNow.AddMinutes(2)).ResponseAsync;
