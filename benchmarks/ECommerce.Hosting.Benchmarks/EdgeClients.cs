@@ -11,7 +11,8 @@ namespace ECommerce.Hosting.Benchmarks;
 /// no per-run options, so the benchmark measures the edge as it ships, rate limiter included.
 /// </summary>
 /// <param name="timeout">Of each request; 30 s unless a caller expects slower answers (a flash sale's queue).</param>
-internal sealed class EdgeClients(Uri edge, TimeSpan? timeout = null) : IDisposable
+/// <param name="wrap">Puts a handler of the caller's (one that times each request) in front of each new client's connection.</param>
+internal sealed class EdgeClients(Uri edge, TimeSpan? timeout = null, Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) : IDisposable
 {
     /// <summary>Below the limit of 300, whatever the window's phase.</summary>
     public const int RequestsPerAddress = 250;
@@ -78,6 +79,6 @@ internal sealed class EdgeClients(Uri edge, TimeSpan? timeout = null) : IDisposa
             UseCookies = false,
             ConnectCallback = (context, cancellationToken) => Loopback.ConnectFromAsync(address, context.DnsEndPoint, cancellationToken),
         };
-        return new HttpClient(handler) { BaseAddress = edge, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        return new HttpClient(wrap?.Invoke(handler) ?? handler) { BaseAddress = edge, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
 }

@@ -36,7 +36,7 @@ internal static class LoadCommand
     {
         var report = Report.Start($"modes {string.Join(", ", settings.Modes)}; {settings.Rate} arrivals/s ({settings.Schedule}) for " +
             $"{settings.WarmupSeconds} s warm-up + {settings.Seconds} s; mix {settings.Mix}; {settings.ShopperCount} shoppers");
-        var results = new List<(string Mode, WindowFigures Window, SeededShop Seeded, ShopperJourneys Journeys)>();
+        var results = new List<(string Mode, WindowFigures Window, SeededShop Seeded, ShopperJourneys Journeys, CheckoutBreakdown Breakdown, (IReadOnlyList<RequestFigures>, RequestFigures) Requests)>();
         foreach (var mode in settings.Modes)
         {
             await using var session = await LoadSession.StartAsync(mode, settings.ShopperCount, TimeSpan.FromSeconds(settings.TimeoutSeconds));
@@ -48,11 +48,12 @@ internal static class LoadCommand
                 await journeys.SettleAsync();
             }
             Report.Log($"{mode}: {settings.Seconds} s at {settings.Rate} arrivals/s");
+            var (windowStart, windowTimestamp) = (DateTimeOffset.UtcNow, System.Diagnostics.Stopwatch.GetTimestamp());
             var window = await OpenLoop.RunAsync(journeys, settings.Mix, settings.Schedule, settings.Rate, TimeSpan.FromSeconds(settings.Seconds), seed: 2);
             await journeys.SettleAsync();
             Report.Log($"{mode}: {window.Overall.Completed} of {window.Overall.Offered} arrivals completed, p99 {Report.Ms(window.Overall.P99Ms)} ms, " +
                 $"{window.PaidCheckouts} paid checkouts; stopping");
-            results.Add((mode, window, seeded, journeys));
+            results.Add((mode, window, seeded, journeys, await CheckoutBreakdown.ReadAsync(session.Shop, windowStart), session.Timings.Since(windowTimestamp)));
         }
 
         report.Heading("Shop load (open loop)");
@@ -60,16 +61,25 @@ internal static class LoadCommand
             $"through the REST edge; mix {settings.Mix}. Latency from each arrival's scheduled start; percentiles over the arrivals that succeeded; " +
             $"completed/s over the time until the window's last arrival finished. Timeout {settings.TimeoutSeconds} s.");
         var failures = new List<string>();
-        foreach (var (mode, window, seeded, journeys) in results)
+        foreach (var (mode, window, seeded, journeys, breakdown, requests) in results)
         {
             report.Line();
             report.Line($"## {mode}");
             report.Line();
             report.RouteTable(window);
             report.Line();
+            report.Line("Each request of those arrivals, from its sending to its answer (a checkout arrival is add to cart, quote, place order):");
+            report.Line();
+            report.RequestTable(requests);
+            report.Line();
             report.Line($"Checkouts: **{window.CheckoutsPerSecond:N2} paid orders/s** ({window.PaidCheckouts} paid). Most arrivals in flight at once: {window.MostInFlight}; " +
                 $"the last finished {window.DrainSeconds:N1} s after the window. {seeded.ShopperCount} shoppers, {seeded.RetiredShoppers} retired after an error; " +
                 $"{journeys.HousekeepingReads} untimed cart reads waiting for carts to empty after orders.");
+            if (breakdown.Orders > 0)
+            {
+                report.Line();
+                breakdown.Write(report);
+            }
             if (window.Overall.ErrorCount > 0)
             {
                 failures.Add($"{mode}: {window.Overall.ErrorCount} arrivals failed ({Report.Errors(window.Overall.Errors)})");

@@ -12,8 +12,9 @@ internal sealed class LoadSession : IAsyncDisposable
 {
     private readonly EdgeClients _clients;
 
-    private LoadSession(RunningShop shop, HttpClient provider, SeededShop seeded, EdgeClients clients)
+    private LoadSession(RunningShop shop, HttpClient provider, SeededShop seeded, EdgeClients clients, RequestTimings timings)
     {
+        Timings = timings;
         Shop = shop;
         Provider = provider;
         Seeded = seeded;
@@ -26,6 +27,8 @@ internal sealed class LoadSession : IAsyncDisposable
     public HttpClient Provider { get; }
     public SeededShop Seeded { get; }
     public ShopperJourneys Journeys { get; }
+    /// <summary>Each request of the journeys, timed.</summary>
+    public RequestTimings Timings { get; }
 
     /// <param name="requestTimeout">How long one request through the edge may take before it counts as timed out.</param>
     public static async Task<LoadSession> StartAsync(string mode, int shoppers, TimeSpan requestTimeout)
@@ -38,7 +41,8 @@ internal sealed class LoadSession : IAsyncDisposable
             var admin = UsersForTests.Bearer((await UsersForTests.SignInAdminAsync(shop.Users)).Tokens.AccessToken);
             provider = await shop.PaymentProviderAsync();
             var seeded = await SeededShop.CreateAsync(shop, admin, provider, shoppers, Report.Log);
-            return new LoadSession(shop, provider, seeded, new EdgeClients(shop.Gateway, requestTimeout));
+            var timings = new RequestTimings();
+            return new LoadSession(shop, provider, seeded, new EdgeClients(shop.Gateway, requestTimeout, timings.Wrap), timings);
         }
         catch
         {

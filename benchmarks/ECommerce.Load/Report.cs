@@ -55,6 +55,17 @@ internal sealed class Report
         }
     }
 
+    /// <summary>Per kind of request and over all: how many, p50/p95/p99 of those answered 2xx, and the others.</summary>
+    public void RequestTable((IReadOnlyList<RequestFigures> Kinds, RequestFigures All) requests)
+    {
+        Line("| request | count | p50 ms | p95 ms | p99 ms | not 2xx |");
+        Line("|---|---:|---:|---:|---:|---:|");
+        foreach (var kind in requests.Kinds.Append(requests.All))
+        {
+            Line($"| {kind.Name} | {kind.Count} | {Ms(kind.P50Ms)} | {Ms(kind.P95Ms)} | {Ms(kind.P99Ms)} | {kind.Failed} |");
+        }
+    }
+
     public static string Ms(double ms) => double.IsNaN(ms) ? "–" : ms.ToString(ms < 10 ? "N1" : "N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Errors(IReadOnlyDictionary<string, int> errors) =>
