@@ -37,11 +37,20 @@ internal sealed class CheckoutDesk(
         var caller = new Metadata { { "authorization", bearer } };
         var deadline = DateTime.UtcNow + options.CallTimeout;
 
+        // The address book, the cart and the quote are asked for at once (they do not depend on each other), then judged in
+        // this order, so the first thing wrong is the one reported, as if they had been asked for one after the other.
+        var book = request.DestinationCase == PlaceOrderRequest.DestinationOneofCase.SavedAddressId
+            ? users.ListAddressesAsync(new ListAddressesRequest { UserId = userId.ToString() }, caller, deadline, cancellationToken).ResponseAsync
+            : null;
+        var cart = carts.ValidateCartAsync(new ValidateCartRequest { CartId = request.CartId is "" ? "me" : request.CartId }, caller, deadline,
+            cancellationToken).ResponseAsync;
+        var quoted = options.ShippingEnabled ? QuoteAsync(request.QuoteId, deadline, cancellationToken) : Task.FromResult<Quote?>(null);
+        await Task.WhenAll(new Task?[] { book, cart, quoted }.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
         Address address;
-        if (request.DestinationCase == PlaceOrderRequest.DestinationOneofCase.SavedAddressId)
+        if (book is not null)
         {
-            var book = await users.ListAddressesAsync(new ListAddressesRequest { UserId = userId.ToString() }, caller, deadline, cancellationToken);
-            var saved = book.Addresses.FirstOrDefault(a => string.Equals(a.AddressId, request.SavedAddressId, StringComparison.OrdinalIgnoreCase));
+            var saved = (await book).Addresses.FirstOrDefault(a => string.Equals(a.AddressId, request.SavedAddressId, StringComparison.OrdinalIgnoreCase));
             if (saved is null)
             {
                 return new Placement.Refused("saved_address_id", $"You have no saved address {request.SavedAddressId}.");
@@ -53,8 +62,7 @@ internal sealed class CheckoutDesk(
             address = request.ShippingAddress;
         }
 
-        var validated = await carts.ValidateCartAsync(new ValidateCartRequest { CartId = request.CartId is "" ? "me" : request.CartId }, caller, deadline,
-            cancellationToken);
+        var validated = await cart;
         if (validated.Cart.Lines.Count == 0)
         {
             return new Placement.Refused("cart_id", "The cart is empty: there is nothing to check out.");
@@ -72,13 +80,7 @@ internal sealed class CheckoutDesk(
         Money? shipping = null;
         if (options.ShippingEnabled)
         {
-            Quote quote;
-            try
-            {
-                quote = (await services.GetRequiredService<ShippingService.ShippingServiceClient>()
-                    .GetQuoteAsync(new GetQuoteRequest { QuoteId = request.QuoteId }, deadline: deadline, cancellationToken: cancellationToken)).Quote;
-            }
-            catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+            if (await quoted is not { } quote)
             {
                 return new Placement.Refused("quote_id", $"Shipping knows no quote {request.QuoteId}.");
             }
@@ -99,6 +101,20 @@ internal sealed class CheckoutDesk(
         return await AnswerAsync(recorded, cancellationToken);
     }
 
+    /// <summary>Shipping's quote, or null when it knows no such quote.</summary>
+    private async Task<Quote?> QuoteAsync(string quoteId, DateTime deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await services.GetRequiredService<ShippingService.ShippingServiceClient>()
+                .GetQuoteAsync(new GetQuoteRequest { QuoteId = quoteId }, deadline: deadline, cancellationToken: cancellationToken)).Quote;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The order a key made, once its checkout has ended (the same answer to every request with the key).</summary>
     private async Task<Placement> AnswerAsync(Recording recording, CancellationToken cancellationToken)
     {
@@ -107,11 +123,9 @@ internal sealed class CheckoutDesk(
             case Recording.KeyReused:
                 return new Placement.KeyReused();
             case Recording.Recorded { OrderId: var id }:
-                await saga.SettleAsync(id, cancellationToken);
-                return new Placement.Placed((await orders.GetAsync(id, withHistory: true, cancellationToken))!);
+                return new Placement.Placed((await saga.SettleAsync(id, cancellationToken))!);
             case Recording.Existing { OrderId: var id }:
-                await saga.SettleAsync(id, cancellationToken);
-                return new Placement.Placed((await orders.GetAsync(id, withHistory: true, cancellationToken))!);
+                return new Placement.Placed((await saga.SettleAsync(id, cancellationToken))!);
             default:
                 throw new InvalidOperationException("Unknown recording.");
         }

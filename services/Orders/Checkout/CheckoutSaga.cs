@@ -47,16 +47,16 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
         }
     }
 
-    /// <summary>Waits until no one drives the saga any more, taking it over if its driver's lease ran out.</summary>
-    public async Task SettleAsync(Guid orderId, CancellationToken cancellationToken)
+    /// <summary>Waits until no one drives the saga any more, taking it over if its driver's lease ran out; the order as it is then.</summary>
+    public async Task<OrderRow?> SettleAsync(Guid orderId, CancellationToken cancellationToken)
     {
         while (true)
         {
             await RunAsync(orderId, cancellationToken);
-            var order = await orders.GetAsync(orderId, withHistory: false, cancellationToken);
+            var order = await orders.GetAsync(orderId, withHistory: true, cancellationToken);
             if (order is null || order.SagaState == SagaStates.Done || order.LeaseUntil is null)
             {
-                return;
+                return order;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
@@ -72,11 +72,14 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
         try
         {
             var snapshot = await orders.SnapshotAsync(orderId, stopping);
-            if (snapshot.Order.SagaState == SagaStates.Running && !await ForwardAsync(snapshot, stopping))
+            if (snapshot.Order.SagaState == SagaStates.Running)
             {
-                return;
+                if (await ForwardAsync(snapshot, stopping) != Forward.Compensate)
+                {
+                    return;
+                }
+                snapshot = await orders.SnapshotAsync(orderId, stopping);
             }
-            snapshot = await orders.SnapshotAsync(orderId, stopping);
             if (snapshot.Order.SagaState == SagaStates.Compensating)
             {
                 await CompensateAsync(snapshot, stopping);
@@ -92,47 +95,60 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
         }
     }
 
-    /// <summary>The forward steps not yet done, then the confirmation. False when it has to wait for a participant.</summary>
-    private async Task<bool> ForwardAsync(SagaSnapshot snapshot, CancellationToken stopping)
+    private enum Forward { Confirmed, Compensate, Wait }
+
+    /// <summary>The forward steps not yet done, then the confirmation; or where it had to stop.</summary>
+    private async Task<Forward> ForwardAsync(SagaSnapshot snapshot, CancellationToken stopping)
     {
         var order = snapshot.Order;
-        foreach (var step in Steps)
+        // The steps run one after the other, so those not done are the last ones.
+        var toDo = Steps.Where(step => !snapshot.Done(step) && (step != Ship || options.ShippingEnabled)).ToList();
+        if (toDo.Count == 0)
         {
-            if (snapshot.Done(step) || (step == Ship && !options.ShippingEnabled))
-            {
-                continue;
-            }
-            var result = await CallWithRetriesAsync(order, step, stopping);
+            await orders.ConfirmAsync(order.Id, stopping);
+            return Forward.Confirmed;
+        }
+        var recordedStarted = false;
+        for (var i = 0; i < toDo.Count; i++)
+        {
+            var (step, next) = (toDo[i], i + 1 < toDo.Count ? toDo[i + 1] : null);
+            var result = await CallWithRetriesAsync(order, step, recordedStarted, stopping);
             switch (result)
             {
                 case StepResult.Done done:
-                    await orders.StepFinishedAsync(order.Id, step, done: true, done.Detail, (row, unit) => AfterStep(row, unit, step, done.Detail), stopping);
-                    order = (await orders.SnapshotAsync(order.Id, stopping)).Order;
+                    Remember(order, step, done.Detail);
+                    // One transaction ends the step and starts the next (or confirms the order after the last): the records a
+                    // crash right after it leaves are those of a crash before the next call, which the resumer continues.
+                    await orders.StepFinishedAsync(order.Id, step, done: true, done.Detail, async (row, unit) =>
+                    {
+                        AfterStep(row, unit, step, done.Detail);
+                        await (next is null
+                            ? OrderKeeper.ConfirmAsync(unit, row, stopping)
+                            : orders.StepStartedAsync(unit, row, _owner, next, stopping));
+                    }, stopping);
+                    recordedStarted = true;
                     break;
                 case StepResult.Refused refused:
                     await orders.StepFinishedAsync(order.Id, step, done: false, refused.Detail ?? refused.Reason, null, stopping);
                     await orders.BeginCompensationAsync(order.Id, $"{step}: {refused.Reason}", stopping);
-                    return true;
+                    return Forward.Compensate;
                 case StepResult.Unavailable unavailable when step == Commit:
                     // Money is captured: only an expired reservation (a refusal) turns back now; unavailable is retried later.
                     logger.LogWarning("Commit of order {OrderId} waits: {Reason}", order.Id, unavailable.Reason);
-                    return false;
+                    return Forward.Wait;
                 case StepResult.Unavailable unavailable:
                     await orders.BeginCompensationAsync(order.Id, $"{step}: unavailable ({unavailable.Reason})", stopping);
-                    return true;
+                    return Forward.Compensate;
             }
         }
-        await orders.ConfirmAsync(order.Id, stopping);
-        return true;
+        return Forward.Confirmed;
     }
 
-    private static Task AfterStep(OrderRow order, OrderKeeper.Unit unit, string step, string? detail)
+    /// <summary>What the later steps' calls need from a done step, kept on the saga's copy of the order instead of reloading it.</summary>
+    private static void Remember(OrderRow order, string step, string? detail)
     {
         switch (step)
         {
-            case Reserve:
-                OrderKeeper.TryMove(unit, order, OrderStatus.AwaitingPayment, OrderKeeper.CheckoutActor, "stock reserved");
-                break;
             case Authorize:
                 order.PaymentId = detail;
                 break;
@@ -140,15 +156,28 @@ internal sealed class CheckoutSaga(OrderKeeper orders, Participants participants
                 order.ShipmentId = detail;
                 break;
         }
-        return Task.CompletedTask;
     }
 
-    private async Task<StepResult> CallWithRetriesAsync(OrderRow order, string step, CancellationToken stopping)
+    /// <summary>A done step's change of the order's row, recorded with its end.</summary>
+    private static void AfterStep(OrderRow order, OrderKeeper.Unit unit, string step, string? detail)
+    {
+        Remember(order, step, detail);
+        if (step == Reserve)
+        {
+            OrderKeeper.TryMove(unit, order, OrderStatus.AwaitingPayment, OrderKeeper.CheckoutActor, "stock reserved");
+        }
+    }
+
+    /// <param name="recordedStarted">The previous step's end recorded this one started: its first attempt need not.</param>
+    private async Task<StepResult> CallWithRetriesAsync(OrderRow order, string step, bool recordedStarted, CancellationToken stopping)
     {
         StepResult result = new StepResult.Unavailable("not called");
         for (var attempt = 1; attempt <= Math.Max(1, options.StepAttempts); attempt++)
         {
-            await orders.StepStartedAsync(order.Id, _owner, step, stopping);
+            if (attempt > 1 || !recordedStarted)
+            {
+                await orders.StepStartedAsync(order.Id, _owner, step, stopping);
+            }
             result = step switch
             {
                 Reserve => await participants.ReserveAsync(order, stopping),

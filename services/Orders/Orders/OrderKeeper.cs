@@ -149,6 +149,16 @@ internal sealed class OrderKeeper(IServiceScopeFactory scopes, TimeProvider cloc
             return true;
         }, cancellationToken);
 
+    /// <summary>The same on the order's locked row, in the caller's transaction (the previous step's end records it).</summary>
+    public async Task StepStartedAsync(Unit unit, OrderRow order, Guid owner, string step, CancellationToken cancellationToken)
+    {
+        await StepStartedAsync(unit, order.Id, step, cancellationToken);
+        if (order.LeaseOwner == owner)
+        {
+            order.LeaseUntil = clock.GetUtcNow() + options.SagaLease;
+        }
+    }
+
     /// <summary>The same inside a transaction of the caller's (a cancellation records its stock return with the order's change).</summary>
     /// <param name="detail">What a resumer needs to carry the step through (a cancellation's actor and reason); null keeps what was there.</param>
     public static async Task StepStartedAsync(Unit unit, Guid orderId, string step, CancellationToken cancellationToken, string? detail = null)
@@ -229,23 +239,28 @@ internal sealed class OrderKeeper(IServiceScopeFactory scopes, TimeProvider cloc
     public Task ConfirmAsync(Guid orderId, CancellationToken cancellationToken) =>
         InTransactionAsync(async unit =>
         {
-            var order = await unit.LockAsync(orderId, cancellationToken);
-            if (order.SagaState == SagaStates.Done)
-            {
-                return true;
-            }
-            Move(unit, order, OrderStatus.Paid, CheckoutActor, "payment captured, stock committed");
-            await unit.PublishAsync(orderId, OrderEvents.Paid(order), cancellationToken);
-            await unit.PublishAsync(orderId, OrderEvents.Confirmed(order), cancellationToken);
-            if (order.ShipmentId is not null)
-            {
-                Move(unit, order, OrderStatus.Fulfilling, CheckoutActor, $"shipment {order.ShipmentId} booked");
-            }
-            order.SagaState = SagaStates.Done;
-            order.LeaseOwner = null;
-            order.LeaseUntil = null;
+            await ConfirmAsync(unit, await unit.LockAsync(orderId, cancellationToken), cancellationToken);
             return true;
         }, cancellationToken);
+
+    /// <summary>The same in the caller's transaction, on the order's locked row (the commit's end records it with the confirmation).</summary>
+    public static async Task ConfirmAsync(Unit unit, OrderRow order, CancellationToken cancellationToken)
+    {
+        if (order.SagaState == SagaStates.Done)
+        {
+            return;
+        }
+        Move(unit, order, OrderStatus.Paid, CheckoutActor, "payment captured, stock committed");
+        await unit.PublishAsync(order.Id, OrderEvents.Paid(order), cancellationToken);
+        await unit.PublishAsync(order.Id, OrderEvents.Confirmed(order), cancellationToken);
+        if (order.ShipmentId is not null)
+        {
+            Move(unit, order, OrderStatus.Fulfilling, CheckoutActor, $"shipment {order.ShipmentId} booked");
+        }
+        order.SagaState = SagaStates.Done;
+        order.LeaseOwner = null;
+        order.LeaseUntil = null;
+    }
 
     /// <summary>Everything done was undone: the order ends failed with its reason.</summary>
     public Task FailAsync(Guid orderId, CancellationToken cancellationToken) =>
