@@ -44,12 +44,15 @@ public sealed class EventConsumer(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _subscriptions.Count == 0
             ? Task.CompletedTask
-            // Consume() blocks, so the loop gets a thread of its own.
-            : Task.Factory.StartNew(() => ConsumeLoopAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            // Consume() blocks, so the loop gets a thread of its own, and stays on it: the loop waits for its async work
+            // instead of awaiting it, because an await would carry on, and block in the next Consume(), on a thread of the
+            // pool. A pool thread blocked for good per consumer starved the pool (on 2 cores, and most in the monolith, one
+            // consumer per module): requests stalled for up to a second while the pool added threads.
+            : Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task ConsumeLoopAsync(CancellationToken stoppingToken)
+    private void ConsumeLoop(CancellationToken stoppingToken)
     {
-        await OutboxSchema.EnsureCreatedAsync(dataSource, stoppingToken);
+        OutboxSchema.EnsureCreatedAsync(dataSource, stoppingToken).GetAwaiter().GetResult();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -88,14 +91,10 @@ public sealed class EventConsumer(
                     .GroupBy(record => record.TopicPartition)
                     .Select(partition => partition.ToList())
                     .ToList();
-                if (partitions.Count == 1)
-                {
-                    await batches.SettleAsync(partitions[0], stoppingToken);
-                }
-                else
-                {
-                    await Parallel.ForEachAsync(partitions, parallelism, async (partition, cancellationToken) => await batches.SettleAsync(partition, cancellationToken));
-                }
+                var settled = partitions.Count == 1
+                    ? batches.SettleAsync(partitions[0], stoppingToken)
+                    : Parallel.ForEachAsync(partitions, parallelism, async (partition, cancellationToken) => await batches.SettleAsync(partition, cancellationToken));
+                settled.GetAwaiter().GetResult();
                 foreach (var partition in partitions)
                 {
                     consumer.StoreOffset(partition[^1]);

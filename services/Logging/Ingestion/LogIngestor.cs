@@ -20,10 +20,11 @@ internal sealed class LogIngestor(LogKeeper keeper, KafkaClientSettings kafka, I
     public Task Assigned => _assigned.Task;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // librdkafka's Consume blocks: the loop gets a thread of its own.
-        Task.Factory.StartNew(() => ConsumeAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // librdkafka's Consume blocks: the loop gets a thread of its own and stays on it, waiting for its stores instead of
+        // awaiting them (an await would go on, and block in Consume, on a thread of the pool; see EventConsumer).
+        Task.Factory.StartNew(() => Consume(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    private void Consume(CancellationToken stoppingToken)
     {
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
             {
@@ -62,7 +63,7 @@ internal sealed class LogIngestor(LogKeeper keeper, KafkaClientSettings kafka, I
                 }
                 if (batch.Count > 0)
                 {
-                    await StoreAsync(batch, stoppingToken);
+                    StoreAsync(batch, stoppingToken).GetAwaiter().GetResult();
                 }
             }
         }
